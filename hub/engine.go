@@ -1,0 +1,103 @@
+package hub
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+
+	"github.com/arena-workshop/arena/session"
+)
+
+// Engine errors. Engines wrap them; read them with errors.Is.
+var (
+	ErrNotFound    = errors.New("not found")
+	ErrTooOld      = errors.New("events no longer held")
+	ErrUnavailable = errors.New("store unavailable")
+	ErrClosed      = errors.New("engine closed")
+)
+
+// Meta is what an engine keeps of a workshop beside its state.
+type Meta struct {
+	ID              string `json:"id"`
+	Code            string `json:"code"`
+	FacilitatorHash string `json:"facilitatorHash"` // HashToken of the facilitator token
+	CreatedAt       int64  `json:"createdAt"`
+}
+
+// Grant binds a participant token (by its hash) to a participant, stored with a commit.
+type Grant struct {
+	Hash          string
+	ParticipantID string
+}
+
+// Change is what an Update function decides: the session result, and a token to store
+// with it. A Result without Event commits nothing.
+type Change struct {
+	session.Result
+	Grant *Grant
+}
+
+// Committed is the outcome of an Update.
+type Committed struct {
+	Seq   uint64         // the seq of the event, or the current seq when nothing changed
+	State *session.State // the state at Seq
+	Event []byte         // the encoded event message, nil when nothing changed
+	ID    string         // what an add created
+
+	done <-chan error
+}
+
+// Wait blocks until the commit is durable (or failed). The op may be acknowledged only
+// after Wait returns nil.
+func (c *Committed) Wait(ctx context.Context) error {
+	if c.done == nil {
+		return nil
+	}
+	select {
+	case err := <-c.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Deliver receives the committed events of every workshop in seq order per workshop. It
+// must not block: it is called on the engine's commit path.
+type Deliver func(workshopID string, seq uint64, event []byte)
+
+// Engine stores workshops and orders their events. All methods may be called concurrently.
+type Engine interface {
+	// Create stores a new workshop; its code must not be taken (ErrCodeTaken).
+	Create(ctx context.Context, m Meta, st *session.State) error
+	// Resolve finds a workshop by its canonical code.
+	Resolve(ctx context.Context, code string) (Meta, error)
+	// Snapshot returns the latest durable state and its seq.
+	Snapshot(ctx context.Context, id string) (*session.State, uint64, error)
+	// Update runs fn on the latest state and commits what it decides as the next seq,
+	// atomically: fn may run more than once (when another writer committed first) and must
+	// be pure. Errors that fn returns come back unchanged.
+	Update(ctx context.Context, id string, fn func(*session.State) (Change, error)) (*Committed, error)
+	// Since returns the encoded events after seq, up to the latest durable one, or
+	// ErrTooOld when the log no longer holds them all.
+	Since(ctx context.Context, id string, after uint64) ([][]byte, error)
+	// Participant returns the participant id bound to a token hash, or ErrNotFound.
+	Participant(ctx context.Context, id, tokenHash string) (string, error)
+	// Delete removes a workshop and everything it holds.
+	Delete(ctx context.Context, id string) error
+	// Ping reports whether the store answers.
+	Ping(ctx context.Context) error
+	// SetDeliver sets the handler of committed events; call it once, before any Update.
+	SetDeliver(d Deliver)
+	// Close stops the engine after pending commits are written.
+	Close() error
+}
+
+// ErrCodeTaken is returned by Create when the join code is in use.
+var ErrCodeTaken = errors.New("code taken")
+
+// HashToken returns the form in which a token is stored: engines never keep tokens.
+func HashToken(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}

@@ -1,0 +1,500 @@
+package hub
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.etcd.io/bbolt"
+
+	"github.com/arena-workshop/arena/session"
+)
+
+const (
+	// logKeep is how many events a workshop's log holds for resumption with lastSeq; a
+	// client further behind gets a snapshot.
+	logKeep = 1000
+	// snapEvery is how often (in events) the state is written whole, so that a restart
+	// replays at most this many events.
+	snapEvery = 100
+	// maxBatch bounds one group commit: enough to absorb bursts, small enough to keep
+	// the latency of one transaction low.
+	maxBatch = 512
+	// commitQueue is the number of commits waiting for the writer before Update blocks.
+	commitQueue = 4096
+)
+
+var (
+	bucketCodes = []byte("codes")
+	bucketMeta  = []byte("meta")
+	keySnap     = []byte("snap")
+)
+
+// Local is the embedded engine: workshops in memory, made durable in a bbolt file with
+// group commit (one transaction and one fsync for all the commits that queued while the
+// previous one was written). Safe for concurrent use.
+type Local struct {
+	db      *bbolt.DB
+	deliver Deliver
+
+	mu sync.Mutex
+	ws map[string]*localWS
+
+	closeMu sync.RWMutex
+	closed  bool
+	reqs    chan *commitReq
+	done    chan struct{}
+}
+
+var _ Engine = (*Local)(nil)
+
+type localWS struct {
+	meta  Meta
+	stale atomic.Bool // a write failed: drop this replica and reload from disk
+
+	mu    sync.Mutex // orders Updates
+	state *session.State
+	seq   uint64
+
+	// lmu guards the log and the tokens; it is never held while blocking, because
+	// readers (Since, Participant) run under a room's lock.
+	lmu    sync.Mutex
+	tokens map[string]string // token hash -> participant id
+	log    [][]byte          // events logSeq-len(log)+1 .. logSeq
+	logSeq uint64
+
+	dmu          sync.Mutex // the durable view, written by the writer
+	durableSeq   uint64
+	durableState *session.State
+}
+
+type commitReq struct {
+	w        *localWS
+	seq      uint64
+	state    *session.State
+	event    []byte
+	grant    *Grant
+	snapshot bool
+	done     chan error
+}
+
+// OpenLocal opens (or creates) the store in dir.
+func OpenLocal(dir string) (*Local, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("hub: open local store: %w", err)
+	}
+	db, err := bbolt.Open(filepath.Join(dir, "arena.db"), 0o600, &bbolt.Options{Timeout: 2 * time.Second, NoFreelistSync: true})
+	if err != nil {
+		return nil, fmt.Errorf("hub: open local store in %s: %w", dir, err)
+	}
+	err = db.Update(func(tx *bbolt.Tx) error {
+		for _, b := range [][]byte{bucketCodes, bucketMeta} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("hub: open local store: %w", err)
+	}
+	l := &Local{db: db, ws: map[string]*localWS{}, reqs: make(chan *commitReq, commitQueue), done: make(chan struct{}), deliver: func(string, uint64, []byte) {}}
+	go l.writer()
+	return l, nil
+}
+
+// SetDeliver sets the handler of committed events.
+func (l *Local) SetDeliver(d Deliver) { l.deliver = d }
+
+func wsBucket(id string) []byte { return []byte("w:" + id) }
+
+func seqKey(seq uint64) []byte {
+	k := make([]byte, 10)
+	copy(k, "e:")
+	binary.BigEndian.PutUint64(k[2:], seq)
+	return k
+}
+
+func tokenKey(hash string) []byte { return []byte("t:" + hash) }
+
+type snapshot struct {
+	Seq   uint64         `json:"seq"`
+	State *session.State `json:"state"`
+}
+
+// Create stores a new workshop at seq 0.
+func (l *Local) Create(ctx context.Context, m Meta, st *session.State) error {
+	meta, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("hub: create %s: %w", m.ID, err)
+	}
+	snap, err := json.Marshal(snapshot{State: st})
+	if err != nil {
+		return fmt.Errorf("hub: create %s: %w", m.ID, err)
+	}
+	err = l.db.Update(func(tx *bbolt.Tx) error {
+		codes := tx.Bucket(bucketCodes)
+		if codes.Get([]byte(m.Code)) != nil {
+			return ErrCodeTaken
+		}
+		if err := codes.Put([]byte(m.Code), []byte(m.ID)); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketMeta).Put([]byte(m.ID), meta); err != nil {
+			return err
+		}
+		b, err := tx.CreateBucket(wsBucket(m.ID))
+		if err != nil {
+			return err
+		}
+		return b.Put(keySnap, snap)
+	})
+	if err != nil {
+		return fmt.Errorf("hub: create %s: %w", m.ID, err)
+	}
+	return nil
+}
+
+// Resolve finds a workshop by its code.
+func (l *Local) Resolve(ctx context.Context, code string) (Meta, error) {
+	var m Meta
+	err := l.db.View(func(tx *bbolt.Tx) error {
+		id := tx.Bucket(bucketCodes).Get([]byte(code))
+		if id == nil {
+			return ErrNotFound
+		}
+		raw := tx.Bucket(bucketMeta).Get(id)
+		if raw == nil {
+			return ErrNotFound
+		}
+		return json.Unmarshal(raw, &m)
+	})
+	if err != nil {
+		return Meta{}, fmt.Errorf("hub: resolve %s: %w", code, err)
+	}
+	return m, nil
+}
+
+// get returns the in-memory workshop, loading it from disk on first use.
+func (l *Local) get(id string) (*localWS, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if w := l.ws[id]; w != nil && !w.stale.Load() {
+		return w, nil
+	}
+	w, err := l.load(id)
+	if err != nil {
+		return nil, err
+	}
+	l.ws[id] = w
+	return w, nil
+}
+
+// load reads a workshop: its last snapshot, then the events after it.
+func (l *Local) load(id string) (*localWS, error) {
+	w := &localWS{tokens: map[string]string{}}
+	var snap snapshot
+	err := l.db.View(func(tx *bbolt.Tx) error {
+		raw := tx.Bucket(bucketMeta).Get([]byte(id))
+		b := tx.Bucket(wsBucket(id))
+		if raw == nil || b == nil {
+			return ErrNotFound
+		}
+		if err := json.Unmarshal(raw, &w.meta); err != nil {
+			return err
+		}
+		if err := json.Unmarshal(b.Get(keySnap), &snap); err != nil {
+			return err
+		}
+		w.state, w.seq = snap.State, snap.Seq
+		c := b.Cursor()
+		for k, v := c.Seek([]byte("e:")); k != nil && bytes.HasPrefix(k, []byte("e:")); k, v = c.Next() {
+			seq := binary.BigEndian.Uint64(k[2:])
+			w.log = append(w.log, bytes.Clone(v))
+			if seq <= w.seq {
+				continue
+			}
+			if seq != w.seq+1 {
+				return fmt.Errorf("log of %s jumps from %d to %d", id, w.seq, seq)
+			}
+			_, ev, err := DecodeEvent(v)
+			if err != nil {
+				return err
+			}
+			if w.state, err = session.ApplyEvent(w.state, ev); err != nil {
+				return err
+			}
+			w.seq = seq
+		}
+		for k, v := c.Seek([]byte("t:")); k != nil && bytes.HasPrefix(k, []byte("t:")); k, v = c.Next() {
+			w.tokens[string(k[2:])] = string(v)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("hub: load %s: %w", id, err)
+	}
+	if len(w.log) > logKeep {
+		w.log = w.log[len(w.log)-logKeep:]
+	}
+	w.logSeq = w.seq
+	w.durableSeq, w.durableState = w.seq, w.state
+	return w, nil
+}
+
+// Snapshot returns the latest durable state.
+func (l *Local) Snapshot(ctx context.Context, id string) (*session.State, uint64, error) {
+	w, err := l.get(id)
+	if err != nil {
+		return nil, 0, err
+	}
+	w.dmu.Lock()
+	defer w.dmu.Unlock()
+	return w.durableState, w.durableSeq, nil
+}
+
+// Update applies fn to the latest state and queues its commit for the writer.
+func (l *Local) Update(ctx context.Context, id string, fn func(*session.State) (Change, error)) (*Committed, error) {
+	w, err := l.get(id)
+	if err != nil {
+		return nil, err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ch, err := fn(w.state)
+	if err != nil {
+		return nil, err
+	}
+	c := &Committed{Seq: w.seq, State: w.state, ID: ch.ID}
+	if ch.Event == nil && ch.Grant == nil {
+		return c, nil
+	}
+	req := &commitReq{w: w, grant: ch.Grant, done: make(chan error, 1)}
+	if ch.Event != nil {
+		seq := w.seq + 1
+		b, err := EncodeEvent(seq, ch.Event)
+		if err != nil {
+			return nil, err
+		}
+		req.seq, req.state, req.event, req.snapshot = seq, ch.State, b, seq%snapEvery == 0
+		c.Seq, c.State, c.Event = seq, ch.State, b
+	}
+	l.closeMu.RLock()
+	defer l.closeMu.RUnlock()
+	if l.closed {
+		return nil, ErrClosed
+	}
+	select {
+	case l.reqs <- req:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	// The replica moves on now, so the next op is decided while this one is written.
+	w.lmu.Lock()
+	if ch.Event != nil {
+		w.state, w.seq = req.state, req.seq
+		w.log = append(w.log, req.event)
+		w.logSeq = req.seq
+		if len(w.log) > 2*logKeep {
+			w.log = append([][]byte(nil), w.log[len(w.log)-logKeep:]...)
+		}
+	}
+	if ch.Grant != nil {
+		w.tokens[ch.Grant.Hash] = ch.Grant.ParticipantID
+	}
+	w.lmu.Unlock()
+	c.done = req.done
+	return c, nil
+}
+
+// writer is the one goroutine that writes to disk: it takes every queued commit, writes
+// them in one transaction, then delivers their events in order and releases their Waits.
+func (l *Local) writer() {
+	defer close(l.done)
+	batch := make([]*commitReq, 0, maxBatch)
+	for req := range l.reqs {
+		batch = append(batch[:0], req)
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case r, ok := <-l.reqs:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		err := l.db.Update(func(tx *bbolt.Tx) error {
+			for _, r := range batch {
+				if r.w.stale.Load() {
+					continue
+				}
+				if err := r.write(tx); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		for _, r := range batch {
+			switch {
+			case err != nil || r.w.stale.Load():
+				r.w.stale.Store(true)
+				r.done <- fmt.Errorf("hub: commit %s: %w", r.w.meta.ID, errors.Join(ErrUnavailable, err))
+			default:
+				if r.event != nil {
+					r.w.dmu.Lock()
+					r.w.durableSeq, r.w.durableState = r.seq, r.state
+					r.w.dmu.Unlock()
+					l.deliver(r.w.meta.ID, r.seq, r.event)
+				}
+				r.done <- nil
+			}
+		}
+	}
+}
+
+func (r *commitReq) write(tx *bbolt.Tx) error {
+	b := tx.Bucket(wsBucket(r.w.meta.ID))
+	if b == nil {
+		return nil // deleted meanwhile
+	}
+	if r.grant != nil {
+		if err := b.Put(tokenKey(r.grant.Hash), []byte(r.grant.ParticipantID)); err != nil {
+			return err
+		}
+	}
+	if r.event == nil {
+		return nil
+	}
+	if err := b.Put(seqKey(r.seq), r.event); err != nil {
+		return err
+	}
+	if !r.snapshot {
+		return nil
+	}
+	snap, err := json.Marshal(snapshot{Seq: r.seq, State: r.state})
+	if err != nil {
+		return err
+	}
+	if err := b.Put(keySnap, snap); err != nil {
+		return err
+	}
+	// Trim the log to what resumption may still ask for.
+	if r.seq <= logKeep {
+		return nil
+	}
+	c := b.Cursor()
+	limit := seqKey(r.seq - logKeep)
+	for k, _ := c.Seek([]byte("e:")); k != nil && bytes.Compare(k, limit) <= 0; k, _ = c.Next() {
+		if err := c.Delete(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Since returns the durable events after seq.
+func (l *Local) Since(ctx context.Context, id string, after uint64) ([][]byte, error) {
+	w, err := l.get(id)
+	if err != nil {
+		return nil, err
+	}
+	w.dmu.Lock()
+	durable := w.durableSeq
+	w.dmu.Unlock()
+	if after > durable {
+		return nil, ErrTooOld
+	}
+	w.lmu.Lock()
+	defer w.lmu.Unlock()
+	first := w.logSeq - uint64(len(w.log)) + 1 // seq of w.log[0]
+	if after+1 < first {
+		return nil, ErrTooOld
+	}
+	out := make([][]byte, 0, durable-after)
+	for s := after + 1; s <= durable; s++ {
+		out = append(out, w.log[s-first])
+	}
+	return out, nil
+}
+
+// Participant returns the participant bound to a token hash.
+func (l *Local) Participant(ctx context.Context, id, hash string) (string, error) {
+	w, err := l.get(id)
+	if err != nil {
+		return "", err
+	}
+	w.lmu.Lock()
+	defer w.lmu.Unlock()
+	pid, ok := w.tokens[hash]
+	if !ok {
+		return "", ErrNotFound
+	}
+	return pid, nil
+}
+
+// Delete removes a workshop from memory and disk.
+func (l *Local) Delete(ctx context.Context, id string) error {
+	l.mu.Lock()
+	if w := l.ws[id]; w != nil {
+		w.stale.Store(true)
+		delete(l.ws, id)
+	}
+	l.mu.Unlock()
+	err := l.db.Update(func(tx *bbolt.Tx) error {
+		raw := tx.Bucket(bucketMeta).Get([]byte(id))
+		if raw == nil {
+			return ErrNotFound
+		}
+		var m Meta
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketCodes).Delete([]byte(m.Code)); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketMeta).Delete([]byte(id)); err != nil {
+			return err
+		}
+		return tx.DeleteBucket(wsBucket(id))
+	})
+	if err != nil {
+		return fmt.Errorf("hub: delete %s: %w", id, err)
+	}
+	return nil
+}
+
+// Ping reports whether the store can be read.
+func (l *Local) Ping(ctx context.Context) error {
+	l.closeMu.RLock()
+	defer l.closeMu.RUnlock()
+	if l.closed {
+		return ErrClosed
+	}
+	return l.db.View(func(tx *bbolt.Tx) error { return nil })
+}
+
+// Close writes what is queued and closes the store.
+func (l *Local) Close() error {
+	l.closeMu.Lock()
+	if l.closed {
+		l.closeMu.Unlock()
+		return nil
+	}
+	l.closed = true
+	close(l.reqs)
+	l.closeMu.Unlock()
+	<-l.done
+	return l.db.Close()
+}

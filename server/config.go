@@ -1,0 +1,82 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+)
+
+// config is the whole configuration: every flag has an environment variable.
+type config struct {
+	Addr      string
+	DataDir   string
+	PublicURL string
+	Grace     time.Duration
+	LogLevel  string
+	LogFormat string
+}
+
+// option binds one flag to its environment variable, for --help and the README table.
+type option struct {
+	flag, env, def, usage string
+}
+
+var options = []option{
+	{"addr", "ARENA_ADDR", ":8080", "address to listen on (host:port)"},
+	{"data-dir", "ARENA_DATA_DIR", "arena-data", "folder of the embedded store (local engine); created if absent"},
+	{"public-url", "ARENA_PUBLIC_URL", "", "base URL of the join links in QR codes (e.g. https://arena.example.org); default: the request's own host"},
+	{"shutdown-grace", "ARENA_SHUTDOWN_GRACE", "10s", "how long a stop may take to close websockets and flush"},
+	{"log-level", "ARENA_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"log-format", "ARENA_LOG_FORMAT", "text", "text or json"},
+}
+
+// parseConfig reads flags from args, with environment variables as defaults.
+func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
+	fs := flag.NewFlagSet("arena", flag.ContinueOnError)
+	fs.SetOutput(out)
+	vals := map[string]*string{}
+	for _, o := range options {
+		def := o.def
+		if v := getenv(o.env); v != "" {
+			def = v
+		}
+		vals[o.flag] = fs.String(o.flag, def, fmt.Sprintf("%s (env %s)", o.usage, o.env))
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(out, "Arena: a real-time server for network-building workshops.\n\nUsage: arena [flags]\n\nFlags (each also read from an environment variable):\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return config{}, err
+	}
+	c := config{
+		Addr: *vals["addr"], DataDir: *vals["data-dir"], PublicURL: strings.TrimRight(*vals["public-url"], "/"),
+		LogLevel: *vals["log-level"], LogFormat: *vals["log-format"],
+	}
+	var err error
+	if c.Grace, err = time.ParseDuration(*vals["shutdown-grace"]); err != nil || c.Grace <= 0 {
+		return config{}, fmt.Errorf("--shutdown-grace: want a positive duration such as 10s, got %q", *vals["shutdown-grace"])
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return config{}, fmt.Errorf("--log-format: want text or json, got %q", c.LogFormat)
+	}
+	return c, nil
+}
+
+func (c config) logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return slog.New(slog.NewTextHandler(w, opts)), nil
+}
+
+func osEnv(k string) string { return os.Getenv(k) }

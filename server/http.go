@@ -1,0 +1,252 @@
+package main
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/arena-workshop/arena/hub"
+	"github.com/arena-workshop/arena/session"
+	"github.com/arena-workshop/arena/static"
+)
+
+const (
+	// readHeaderTimeout stops a client that opens a connection and never finishes its headers.
+	readHeaderTimeout = 10 * time.Second
+	// maxBody bounds an API request body; the largest legitimate one is a title.
+	maxBody = "16K"
+	// readyTimeout bounds the store check of /readyz.
+	readyTimeout = 2 * time.Second
+)
+
+// csp keeps the pages to their own scripts: no inline script, nothing from elsewhere, so
+// text a participant types can never run in anyone's browser.
+const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+type server struct {
+	cfg  config
+	hub  *hub.Hub
+	log  *slog.Logger
+	echo *echo.Echo
+}
+
+func newServer(cfg config, h *hub.Hub, log *slog.Logger) *server {
+	s := &server{cfg: cfg, hub: h, log: log, echo: echo.New()}
+	e := s.echo
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.errorHandler
+	e.Use(middleware.Recover())
+	e.Use(s.securityHeaders)
+
+	api := e.Group("/api", middleware.BodyLimit(maxBody))
+	api.POST("/workshops", s.createWorkshop)
+	api.GET("/workshops/:code", s.getWorkshop)
+	api.DELETE("/workshops/:code", s.deleteWorkshop)
+	api.GET("/workshops/:code/qr.svg", s.qr)
+	e.GET("/api/workshops/:code/ws", s.websocket) // no body or response-wrapping middleware
+
+	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
+	e.GET("/readyz", s.ready)
+	e.GET("/metrics", echo.WrapHandler(s.metrics()))
+
+	pages, _ := fs.Sub(static.FS, ".")
+	page := func(name string) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			b, err := fs.ReadFile(pages, name)
+			if err != nil {
+				return err
+			}
+			c.Response().Header().Set("Cache-Control", "no-cache")
+			return c.HTMLBlob(http.StatusOK, b)
+		}
+	}
+	e.GET("/", page("index.html"))
+	e.GET("/w/:code", page("join.html"))
+	e.GET("/w/:code/present", page("present.html"))
+	e.GET("/w/:code/facilitate", page("facilitate.html"))
+	assets := http.StripPrefix("/static/", http.FileServer(http.FS(pages)))
+	e.GET("/static/*", echo.WrapHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") || strings.HasSuffix(r.URL.Path, ".go") {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Cache-Control", "no-cache")
+		assets.ServeHTTP(w, r)
+	})))
+	return s
+}
+
+func (s *server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		return next(c)
+	}
+}
+
+// canonicalCode accepts a code in any case, with spaces or dashes, and returns its
+// upper-case form, or false when it cannot be a code.
+func canonicalCode(raw string) (string, bool) {
+	var b strings.Builder
+	for _, r := range raw {
+		switch {
+		case r == ' ' || r == '-':
+			continue
+		case r >= 'a' && r <= 'z':
+			r -= 'a' - 'A'
+		}
+		if !strings.ContainsRune("23456789ABCDEFGHJKLMNPQRSTUVWXYZ", r) {
+			return "", false
+		}
+		b.WriteRune(r)
+	}
+	if b.Len() != 6 {
+		return "", false
+	}
+	return b.String(), true
+}
+
+// resolve finds the workshop of the :code parameter or answers 404.
+func (s *server) resolve(c echo.Context) (hub.Meta, error) {
+	code, ok := canonicalCode(c.Param("code"))
+	if !ok {
+		return hub.Meta{}, hub.ErrNotFound
+	}
+	return s.hub.Engine().Resolve(c.Request().Context(), code)
+}
+
+type links struct {
+	Join       string `json:"join"`
+	Present    string `json:"present"`
+	Facilitate string `json:"facilitate"`
+}
+
+type createdBody struct {
+	ID               string `json:"id"`
+	Code             string `json:"code"`
+	Title            string `json:"title"`
+	Locale           string `json:"locale"`
+	FacilitatorToken string `json:"facilitatorToken"`
+	Links            links  `json:"links"`
+}
+
+func (s *server) createWorkshop(c echo.Context) error {
+	var req struct {
+		Title  *string `json:"title"`
+		Locale string  `json:"locale"`
+	}
+	dec := json.NewDecoder(c.Request().Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return fail(c, codeTooLarge, "the request body is too large")
+		}
+		return fail(c, session.CodeInvalid, "the body must be a JSON object {\"title\", \"locale\"}: "+err.Error())
+	}
+	if req.Title == nil {
+		return &session.Error{Code: session.CodeInvalid, Message: "title is required", Field: "title"}
+	}
+	title, err := session.CleanTitle(*req.Title)
+	if err != nil {
+		return err
+	}
+	locale, err := session.CleanLocale(req.Locale)
+	if err != nil {
+		return err
+	}
+	st, token, err := s.hub.Create(c.Request().Context(), title, locale)
+	if err != nil {
+		return err
+	}
+	base := "/w/" + st.Code
+	return c.JSON(http.StatusCreated, createdBody{
+		ID: st.ID, Code: st.Code, Title: st.Title, Locale: st.Locale, FacilitatorToken: token,
+		Links: links{Join: base, Present: base + "/present", Facilitate: base + "/facilitate#token=" + token},
+	})
+}
+
+func (s *server) getWorkshop(c echo.Context) error {
+	m, err := s.resolve(c)
+	if err != nil {
+		return err
+	}
+	st, _, err := s.hub.Engine().Snapshot(c.Request().Context(), m.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{
+		"code": st.Code, "title": st.Title, "locale": st.Locale, "step": st.Step,
+		"participants": s.hub.Online(m.ID),
+	})
+}
+
+// facilitator checks the bearer token of a facilitator call: 401 when missing, 403 when wrong.
+func facilitator(c echo.Context, m hub.Meta) error {
+	auth := c.Request().Header.Get("Authorization")
+	token, ok := strings.CutPrefix(auth, "Bearer ")
+	if !ok || token == "" {
+		return fail(c, codeUnauthorized, "this call needs Authorization: Bearer <facilitatorToken>")
+	}
+	if subtle.ConstantTimeCompare([]byte(hub.HashToken(token)), []byte(m.FacilitatorHash)) != 1 {
+		return fail(c, session.CodeForbidden, "wrong facilitator token")
+	}
+	return nil
+}
+
+func (s *server) deleteWorkshop(c echo.Context) error {
+	m, err := s.resolve(c)
+	if err != nil {
+		return err
+	}
+	if err := facilitator(c, m); err != nil || c.Response().Committed {
+		return err
+	}
+	if err := s.hub.Delete(c.Request().Context(), m.ID); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (s *server) ready(c echo.Context) error {
+	ctx, cancel := contextWithTimeout(c, readyTimeout)
+	defer cancel()
+	if err := s.hub.Engine().Ping(ctx); err != nil {
+		return fail(c, session.CodeUnavailable, "the store does not answer: "+err.Error())
+	}
+	return c.String(http.StatusOK, "ready\n")
+}
+
+func (s *server) metrics() http.Handler {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	st := s.hub.Stats()
+	gauge := func(name, help string, f func() float64) {
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f))
+	}
+	counter := func(name, help string, f func() float64) {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, f))
+	}
+	gauge("arena_connections", "Open websocket connections on this instance.", func() float64 { return float64(st.Conns.Load()) })
+	counter("arena_events_total", "Events delivered to rooms on this instance.", func() float64 { return float64(st.Events.Load()) })
+	counter("arena_deliveries_total", "Event messages queued to connections.", func() float64 { return float64(st.Deliveries.Load()) })
+	counter("arena_frames_total", "Websocket frames written (a frame may batch several messages).", func() float64 { return float64(st.Frames.Load()) })
+	counter("arena_slow_consumers_total", "Connections closed because their send queue overflowed.", func() float64 { return float64(st.SlowConsumers.Load()) })
+	counter("arena_ops_total", "Ops received.", func() float64 { return float64(st.Ops.Load()) })
+	counter("arena_op_errors_total", "Ops answered with an error.", func() float64 { return float64(st.OpErrors.Load()) })
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+}

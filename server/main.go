@@ -1,0 +1,86 @@
+// Command arena serves live network-building workshops: phones, a projector and a
+// facilitator console on one websocket protocol (see README.md).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/arena-workshop/arena/hub"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], osEnv, os.Stderr, nil); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return
+		}
+		fmt.Fprintln(os.Stderr, "arena:", err)
+		os.Exit(1)
+	}
+}
+
+// run starts Arena and serves until ctx ends, then stops gracefully. When ready is not
+// nil it receives the listening address (tests start the server on :0).
+func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, ready chan<- string) error {
+	cfg, err := parseConfig(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log, err := cfg.logger(stderr)
+	if err != nil {
+		return err
+	}
+	eng, err := hub.OpenLocal(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	h := hub.New(eng, log)
+	srv := newServer(cfg, h, log)
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		eng.Close()
+		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
+	}
+	log.Info("arena listening", "addr", ln.Addr().String(), "engine", "local", "dataDir", cfg.DataDir)
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	httpSrv := &http.Server{Handler: srv.echo, ReadHeaderTimeout: readHeaderTimeout}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- httpSrv.Serve(ln) }()
+
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		h.Shutdown(context.Background())
+		eng.Close()
+		return fmt.Errorf("serve: %w", err)
+	}
+	log.Info("arena stopping", "grace", cfg.Grace)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.Grace)
+	defer cancel()
+	// Stop accepting; Shutdown does not touch hijacked (websocket) connections, so
+	// close those ourselves with 1001, then close the store after the last commit.
+	shutdownErr := make(chan error, 1)
+	go func() { shutdownErr <- httpSrv.Shutdown(sctx) }()
+	h.Shutdown(sctx)
+	if err := <-shutdownErr; err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		log.Warn("http shutdown", "err", err)
+	}
+	if err := eng.Close(); err != nil {
+		return fmt.Errorf("close store: %w", err)
+	}
+	log.Info("arena stopped")
+	return nil
+}

@@ -1,0 +1,176 @@
+package session
+
+// Roles of a connection. A viewer (the projector) reads and never edits.
+const (
+	RoleFacilitator = "facilitator"
+	RoleParticipant = "participant"
+	RoleViewer      = "viewer"
+)
+
+// State is the shared document of one workshop. Treat it as immutable: Apply and
+// ApplyEvent return a new State and never write to the old one or to the actors,
+// criteria, rounds and participants it points to.
+type State struct {
+	ID           string         `json:"id"`
+	Code         string         `json:"code"`
+	Title        string         `json:"title"`
+	Locale       string         `json:"locale"`
+	Step         int            `json:"step"`
+	Locked       bool           `json:"locked"`
+	Issue        string         `json:"issue"`
+	Goal         string         `json:"goal"`
+	Actors       []*Actor       `json:"actors"`
+	Criteria     []*Criterion   `json:"criteria"`
+	Rounds       []*Round       `json:"rounds"`
+	Participants []*Participant `json:"participants"`
+	Timer        *Timer         `json:"timer"`
+	CreatedAt    int64          `json:"createdAt"`
+}
+
+// Actor is one row of the arena analysis.
+type Actor struct {
+	ID             string   `json:"id"`
+	Name           string   `json:"name"`
+	Category       string   `json:"category"`
+	Resources      string   `json:"resources"`
+	Importance     int      `json:"importance"`
+	Replaceability string   `json:"replaceability"`
+	ReplaceableBy  string   `json:"replaceableBy"`
+	Dependency     string   `json:"dependency"`
+	Rank           int      `json:"rank"`
+	Form           string   `json:"form"`
+	Selected       bool     `json:"selected"`
+	FollowUp       FollowUp `json:"followUp"`
+	CreatedBy      string   `json:"createdBy"`
+	Version        int      `json:"version"`
+}
+
+// FollowUp is what the group plans and learns when it approaches a selected actor (steps 5, 6).
+type FollowUp struct {
+	Owner           string `json:"owner"`
+	Status          string `json:"status"`
+	AssessmentRight *bool  `json:"assessmentRight"`
+	Interest        string `json:"interest"`
+	Willingness     string `json:"willingness"`
+	Notes           string `json:"notes"`
+}
+
+// Criterion is a selection criterion, written before voting (step 4).
+type Criterion struct {
+	ID   string `json:"id"`
+	Text string `json:"text"`
+}
+
+// Round is a vote round (step 4).
+type Round struct {
+	ID          string         `json:"id"`
+	Status      string         `json:"status"`
+	Mode        string         `json:"mode"`
+	Dots        int            `json:"dots"`
+	MaxPerActor int            `json:"maxPerActor"`
+	Anonymous   bool           `json:"anonymous"`
+	Reveal      string         `json:"reveal"`
+	Candidates  []string       `json:"candidates"`
+	Tally       map[string]int `json:"tally"`
+	Voters      int            `json:"voters"`
+	OpenedAt    int64          `json:"openedAt"`
+	ClosedAt    *int64         `json:"closedAt"`
+}
+
+// Participant is someone who joined: the facilitator or a participant. Viewers are not listed.
+type Participant struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Role string `json:"role"`
+}
+
+// Timer is a countdown; clients show zero once EndsAt has passed.
+type Timer struct {
+	EndsAt int64 `json:"endsAt"`
+}
+
+// New returns the state of a workshop just created: step 1, unlocked, no timer.
+func New(id, code, title, locale string, now int64) *State {
+	return &State{
+		ID: id, Code: code, Title: title, Locale: locale, Step: 1,
+		Actors: []*Actor{}, Criteria: []*Criterion{}, Rounds: []*Round{},
+		Participants: []*Participant{}, CreatedAt: now,
+	}
+}
+
+// Actor returns the actor with the given id and its index, or nil, -1.
+func (s *State) Actor(id string) (*Actor, int) {
+	for i, a := range s.Actors {
+		if a.ID == id {
+			return a, i
+		}
+	}
+	return nil, -1
+}
+
+// Participant returns the participant with the given id, or nil.
+func (s *State) Participant(id string) *Participant {
+	for _, p := range s.Participants {
+		if p.ID == id {
+			return p
+		}
+	}
+	return nil
+}
+
+func (s *State) criterion(id string) (*Criterion, int) {
+	for i, c := range s.Criteria {
+		if c.ID == id {
+			return c, i
+		}
+	}
+	return nil, -1
+}
+
+func (s *State) round(id string) (*Round, int) {
+	for i, r := range s.Rounds {
+		if r.ID == id {
+			return r, i
+		}
+	}
+	return nil, -1
+}
+
+// OpenRound returns the round that is open now, or nil.
+func (s *State) OpenRound() *Round {
+	for _, r := range s.Rounds {
+		if r.Status == "open" {
+			return r
+		}
+	}
+	return nil
+}
+
+// shallow returns a copy of s that can be changed at its top level; slices must be
+// copied before they are changed (see replaced, without).
+func (s *State) shallow() *State {
+	c := *s
+	return &c
+}
+
+// replaced returns a copy of xs with element i set to v.
+func replaced[T any](xs []*T, i int, v *T) []*T {
+	out := make([]*T, len(xs))
+	copy(out, xs)
+	out[i] = v
+	return out
+}
+
+// without returns a copy of xs without element i.
+func without[T any](xs []*T, i int) []*T {
+	out := make([]*T, 0, len(xs)-1)
+	out = append(out, xs[:i]...)
+	return append(out, xs[i+1:]...)
+}
+
+// appended returns a copy of xs with v at the end (never sharing the backing array).
+func appended[T any](xs []*T, v *T) []*T {
+	out := make([]*T, len(xs), len(xs)+1)
+	copy(out, xs)
+	return append(out, v)
+}
