@@ -103,22 +103,22 @@ func (s *testServer) create(tb testing.TB, title string) created {
 
 // msg is any server message, decoded loosely.
 type msg struct {
-	Type       string            `json:"type"`
-	Seq        uint64            `json:"seq"`
-	Event      string            `json:"event"`
-	By         string            `json:"by"`
-	Data       json.RawMessage   `json:"data"`
-	Ref        string            `json:"ref"`
-	ID         string            `json:"id"`
-	Code       string            `json:"code"`
-	Message    string            `json:"message"`
-	Field      string            `json:"field"`
-	You        hub.You           `json:"you"`
-	State      *session.State    `json:"state"`
-	Events     []json.RawMessage `json:"events"`
-	Online     []string          `json:"online"`
-	Viewers    int               `json:"viewers"`
-	raw        []byte
+	Type    string            `json:"type"`
+	Seq     uint64            `json:"seq"`
+	Event   string            `json:"event"`
+	By      string            `json:"by"`
+	Data    json.RawMessage   `json:"data"`
+	Ref     string            `json:"ref"`
+	ID      string            `json:"id"`
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Field   string            `json:"field"`
+	You     hub.You           `json:"you"`
+	State   *session.State    `json:"state"`
+	Events  []json.RawMessage `json:"events"`
+	Online  []string          `json:"online"`
+	Viewers int               `json:"viewers"`
+	raw     []byte
 }
 
 // client is a websocket client that keeps the workshop state as a browser would: it

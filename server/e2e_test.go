@@ -295,7 +295,9 @@ func TestHTTPAPI(t *testing.T) {
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
 			status, body, _ := s.do(t, "POST", "/api/workshops", "", tc.body)
-			var e struct{ Error struct{ Code, Message string } }
+			var e struct {
+				Error struct{ Code, Message string }
+			}
 			if status != tc.status || json.Unmarshal(body, &e) != nil || e.Error.Code == "" || e.Error.Message == "" {
 				t.Errorf("got %d %s, want %d with an error body", status, body, tc.status)
 			}
