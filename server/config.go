@@ -47,7 +47,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		vals[o.flag] = fs.String(o.flag, def, fmt.Sprintf("%s (env %s)", o.usage, o.env))
 	}
 	fs.Usage = func() {
-		fmt.Fprintf(out, "Arena: a real-time server for network-building workshops.\n\nUsage: arena [flags]\n\nFlags (each also read from an environment variable):\n")
+		fmt.Fprintf(out, "Arena: a real-time server for network-building workshops.\n\nUsage: arena [flags]\n       arena --healthcheck   (exit 0 when the server on ARENA_ADDR answers /healthz)\n\nFlags (each also read from an environment variable):\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

@@ -395,3 +395,44 @@ func TestRestartKeepsWorkshops(t *testing.T) {
 		t.Errorf("facilitator resumed as %s, want %s", again.you.ParticipantID, fac.you.ParticipantID)
 	}
 }
+
+func TestRateLimitAndFlooding(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, "")
+	w := s.create(t, "Flood")
+	p := connect(t, s, w.Code, map[string]any{"role": "participant", "name": "Snelle Jan"})
+	other := connect(t, s, w.Code, map[string]any{"role": "viewer"})
+	// A burst far beyond 40: the first ones pass, then rate_limited, then 4008.
+	for i := range 200 {
+		p.sendJSON(map[string]any{"type": "op", "ref": fmt.Sprintf("f%d", i), "op": "participant.rename", "data": map[string]any{"name": fmt.Sprintf("Jan %d", i)}})
+	}
+	var acks, limited int
+	deadline := time.After(10 * time.Second)
+loop:
+	for {
+		select {
+		case m, ok := <-p.msgs:
+			if !ok {
+				break loop
+			}
+			switch {
+			case m.Type == "ack":
+				acks++
+			case m.Type == "error" && m.Code == session.CodeRateLimited:
+				limited++
+			}
+		case <-deadline:
+			t.Fatal("flooding connection not closed")
+		}
+	}
+	if code := <-p.closed; code != 4008 {
+		t.Errorf("close %d, want 4008", code)
+	}
+	if acks < 40 || acks > 60 || limited == 0 {
+		t.Errorf("%d acks and %d rate_limited errors; want about 40 acks, then errors", acks, limited)
+	}
+	// Everyone else is still served.
+	fac := connect(t, s, w.Code, map[string]any{"role": "participant", "name": "Fien", "facilitatorToken": w.FacilitatorToken})
+	seq := fac.mustOp("step.set", map[string]any{"step": 2}).Seq
+	waitSeq(t, seq, other)
+}

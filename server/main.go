@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/arena-workshop/arena/hub"
 )
@@ -20,6 +21,9 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if len(os.Args) == 2 && os.Args[1] == "--healthcheck" {
+		os.Exit(healthcheck(osEnv))
+	}
 	if err := run(ctx, os.Args[1:], osEnv, os.Stderr, nil); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return
@@ -83,4 +87,27 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	log.Info("arena stopped")
 	return nil
+}
+
+// healthcheck asks the server on this machine for /healthz (for the container's
+// HEALTHCHECK, whose image has no curl) and returns the exit code.
+func healthcheck(getenv func(string) string) int {
+	addr := getenv("ARENA_ADDR")
+	if addr == "" {
+		addr = ":8080"
+	}
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return 1
+	}
+	client := &http.Client{Timeout: 2 * time.Second}
+	resp, err := client.Get("http://127.0.0.1:" + port + "/healthz")
+	if err != nil {
+		return 1
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return 1
+	}
+	return 0
 }

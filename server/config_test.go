@@ -1,0 +1,58 @@
+package main
+
+import (
+	"io"
+	"testing"
+	"time"
+)
+
+func TestParseConfig(t *testing.T) {
+	env := map[string]string{"ARENA_ADDR": ":9000", "ARENA_SHUTDOWN_GRACE": "3s"}
+	getenv := func(k string) string { return env[k] }
+	tests := []struct {
+		name    string
+		args    []string
+		want    config
+		wantErr bool
+	}{
+		{"environment", nil, config{Addr: ":9000", DataDir: "arena-data", Grace: 3 * time.Second, LogLevel: "info", LogFormat: "text"}, false},
+		{"flag beats environment", []string{"--addr", "127.0.0.1:1234", "--public-url", "https://arena.example.org/"}, config{Addr: "127.0.0.1:1234", DataDir: "arena-data", PublicURL: "https://arena.example.org", Grace: 3 * time.Second, LogLevel: "info", LogFormat: "text"}, false},
+		{"bad grace", []string{"--shutdown-grace", "soon"}, config{}, true},
+		{"bad log format", []string{"--log-format", "xml"}, config{}, true},
+		{"unknown flag", []string{"--nope"}, config{}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := parseConfig(tc.args, getenv, io.Discard)
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("err %v, wantErr %v", err, tc.wantErr)
+			}
+			if !tc.wantErr && got != tc.want {
+				t.Errorf("got %+v\nwant %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestCanonicalCode(t *testing.T) {
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"ABC234", "ABC234", true},
+		{"abc234", "ABC234", true},
+		{"abc-234", "ABC234", true},
+		{" ab c 2 3 4 ", "ABC234", true},
+		{"ABC23", "", false},
+		{"ABC2345", "", false},
+		{"ABC01I", "", false}, // 0, 1, I and O are not in the alphabet
+		{"ABC23é", "", false},
+		{"../../", "", false},
+	}
+	for _, tc := range tests {
+		got, ok := canonicalCode(tc.in)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("canonicalCode(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
