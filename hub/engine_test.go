@@ -1,0 +1,270 @@
+package hub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/arena-workshop/arena/session"
+)
+
+// engineFactory opens an engine for one test.
+type engineFactory struct {
+	name string
+	open func(tb testing.TB) Engine
+}
+
+// testEngines is the one engine suite; every engine runs all of it.
+func testEngines(t *testing.T, f engineFactory) {
+	t.Run("CreateResolveSnapshot", func(t *testing.T) { testCreateResolve(t, f) })
+	t.Run("ConcurrentUpdatesOneOrder", func(t *testing.T) { testConcurrentUpdates(t, f) })
+	t.Run("Since", func(t *testing.T) { testSince(t, f) })
+	t.Run("ErrorsChangeNothing", func(t *testing.T) { testErrorsChangeNothing(t, f) })
+	t.Run("Tokens", func(t *testing.T) { testTokens(t, f) })
+	t.Run("Durable", func(t *testing.T) { testDurable(t, f) })
+	t.Run("Delete", func(t *testing.T) { testDelete(t, f) })
+}
+
+func TestLocalEngine(t *testing.T) {
+	testEngines(t, engineFactory{
+		name: "local",
+		open: func(tb testing.TB) Engine {
+			tb.Helper()
+			dir := tb.TempDir()
+			l, err := OpenLocal(dir)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			tb.Cleanup(func() { l.Close() })
+			localDirs.Store(l, dir)
+			return l
+		},
+	})
+}
+
+var localDirs sync.Map // *Local -> dir, for reopening
+
+func reopenLocal(tb testing.TB, e Engine) Engine {
+	tb.Helper()
+	dir, ok := localDirs.Load(e)
+	if !ok {
+		tb.Fatal("no directory for engine")
+	}
+	l, err := OpenLocal(dir.(string))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { l.Close() })
+	return l
+}
+
+type delivered struct {
+	mu  sync.Mutex
+	seq map[string][]uint64
+}
+
+func (d *delivered) handler(id string, seq uint64, _ []byte) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.seq[id] = append(d.seq[id], seq)
+}
+
+func newWorkshop(tb testing.TB, e Engine) (Meta, *session.State) {
+	tb.Helper()
+	st := session.New(newID(), NewCode(), "Test", "nl", 1)
+	m := Meta{ID: st.ID, Code: st.Code, FacilitatorHash: HashToken("fac"), CreatedAt: 1}
+	if err := e.Create(context.Background(), m, st); err != nil {
+		tb.Fatal(err)
+	}
+	// A facilitator to run ops as.
+	commit(tb, e, m.ID, func(st *session.State) (Change, error) {
+		r, err := session.Join(st, session.Participant{ID: "fac", Name: "Fien", Role: session.RoleFacilitator})
+		return Change{Result: r}, err
+	})
+	return m, st
+}
+
+var facCaller = session.Caller{ID: "fac", Role: session.RoleFacilitator}
+
+func opFn(name, data string) func(*session.State) (Change, error) {
+	return func(st *session.State) (Change, error) {
+		r, err := session.Apply(st, facCaller, name, []byte(data), session.Env{Now: 1, NewID: newID})
+		return Change{Result: r}, err
+	}
+}
+
+func commit(tb testing.TB, e Engine, id string, fn func(*session.State) (Change, error)) *Committed {
+	tb.Helper()
+	c, err := e.Update(context.Background(), id, fn)
+	if err != nil {
+		tb.Fatalf("update: %v", err)
+	}
+	if err := c.Wait(context.Background()); err != nil {
+		tb.Fatalf("wait: %v", err)
+	}
+	return c
+}
+
+func testCreateResolve(t *testing.T, f engineFactory) {
+	e := f.open(t)
+	m, _ := newWorkshop(t, e)
+	got, err := e.Resolve(context.Background(), m.Code)
+	if err != nil || got != m {
+		t.Fatalf("resolve: %+v %v, want %+v", got, err, m)
+	}
+	if _, err := e.Resolve(context.Background(), "ZZZZZZ"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("resolve unknown: %v", err)
+	}
+	if err := e.Create(context.Background(), Meta{ID: newID(), Code: m.Code}, session.New(newID(), m.Code, "x", "nl", 1)); !errors.Is(err, ErrCodeTaken) {
+		t.Errorf("create with a taken code: %v", err)
+	}
+	st, seq, err := e.Snapshot(context.Background(), m.ID)
+	if err != nil || seq != 1 || st.Title != "Test" || len(st.Participants) != 1 {
+		t.Errorf("snapshot: seq %d, %+v, %v", seq, st, err)
+	}
+}
+
+func testConcurrentUpdates(t *testing.T, f engineFactory) {
+	e := f.open(t)
+	d := &delivered{seq: map[string][]uint64{}}
+	e.SetDeliver(d.handler)
+	m, _ := newWorkshop(t, e)
+	const writers, each = 8, 24 // 192 actors, under the limit of 200
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			for i := range each {
+				commit(t, e, m.ID, opFn(session.OpActorAdd, fmt.Sprintf(`{"name":"a%d-%d"}`, w, i)))
+			}
+		})
+	}
+	wg.Wait()
+	st, seq, _ := e.Snapshot(context.Background(), m.ID)
+	if len(st.Actors) != writers*each || seq != writers*each+1 {
+		t.Fatalf("%d actors at seq %d", len(st.Actors), seq)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	got := d.seq[m.ID]
+	want := uint64(1) // the facilitator's join
+	for _, s := range got {
+		if s != want {
+			t.Fatalf("deliveries out of order: %v", got)
+		}
+		want++
+	}
+	if want != seq+1 {
+		t.Errorf("delivered up to %d, want %d", want-1, seq)
+	}
+}
+
+func testSince(t *testing.T, f engineFactory) {
+	e := f.open(t)
+	m, _ := newWorkshop(t, e)
+	for i := range 10 {
+		commit(t, e, m.ID, opFn(session.OpActorAdd, fmt.Sprintf(`{"name":"a%d"}`, i)))
+	}
+	evs, err := e.Since(context.Background(), m.ID, 4)
+	if err != nil || len(evs) != 7 {
+		t.Fatalf("since 4: %d events, %v", len(evs), err)
+	}
+	for i, b := range evs {
+		seq, _, err := DecodeEvent(b)
+		if err != nil || seq != uint64(5+i) {
+			t.Errorf("event %d: seq %d, %v", i, seq, err)
+		}
+	}
+	if evs, err := e.Since(context.Background(), m.ID, 11); err != nil || len(evs) != 0 {
+		t.Errorf("since the latest: %d events, %v", len(evs), err)
+	}
+	if _, err := e.Since(context.Background(), m.ID, 12); !errors.Is(err, ErrTooOld) {
+		t.Errorf("since beyond the latest: %v, want ErrTooOld", err)
+	}
+}
+
+func testErrorsChangeNothing(t *testing.T, f engineFactory) {
+	e := f.open(t)
+	m, _ := newWorkshop(t, e)
+	_, before, _ := e.Snapshot(context.Background(), m.ID)
+	_, err := e.Update(context.Background(), m.ID, opFn(session.OpStepSet, `{"step":9}`))
+	if session.ErrorCode(err) != session.CodeInvalid {
+		t.Fatalf("invalid op: %v", err)
+	}
+	if _, err := e.Update(context.Background(), m.ID, opFn("actor.explode", `{}`)); session.ErrorCode(err) != session.CodeBadMessage {
+		t.Fatalf("unknown op: %v", err)
+	}
+	if _, err := e.Update(context.Background(), m.ID, opFn(session.OpActorRemove, `{"id":"nope"}`)); session.ErrorCode(err) != session.CodeNotFound {
+		t.Fatalf("unknown actor: %v", err)
+	}
+	_, after, _ := e.Snapshot(context.Background(), m.ID)
+	if after != before {
+		t.Errorf("seq moved from %d to %d on errors", before, after)
+	}
+}
+
+func testTokens(t *testing.T, f engineFactory) {
+	e := f.open(t)
+	m, _ := newWorkshop(t, e)
+	commit(t, e, m.ID, func(*session.State) (Change, error) {
+		return Change{Grant: &Grant{Hash: HashToken("tok"), ParticipantID: "fac"}}, nil
+	})
+	if pid, err := e.Participant(context.Background(), m.ID, HashToken("tok")); err != nil || pid != "fac" {
+		t.Errorf("token: %q %v", pid, err)
+	}
+	if _, err := e.Participant(context.Background(), m.ID, HashToken("other")); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown token: %v", err)
+	}
+}
+
+func testDurable(t *testing.T, f engineFactory) {
+	e := f.open(t)
+	m, _ := newWorkshop(t, e)
+	// Past a snapshot, so reopening reads a snapshot and replays the log after it.
+	var last *Committed
+	for i := range snapEvery + 17 {
+		last = commit(t, e, m.ID, opFn(session.OpActorAdd, fmt.Sprintf(`{"name":"a%d"}`, i)))
+	}
+	commit(t, e, m.ID, func(*session.State) (Change, error) {
+		return Change{Grant: &Grant{Hash: HashToken("tok"), ParticipantID: "fac"}}, nil
+	})
+	want, seq, _ := e.Snapshot(context.Background(), m.ID)
+	if seq != last.Seq {
+		t.Fatalf("seq %d, want %d", seq, last.Seq)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	e2 := reopenLocal(t, e)
+	got, seq2, err := e2.Snapshot(context.Background(), m.ID)
+	if err != nil || seq2 != seq || len(got.Actors) != len(want.Actors) {
+		t.Fatalf("after reopen: seq %d (want %d), %d actors (want %d), %v", seq2, seq, len(got.Actors), len(want.Actors), err)
+	}
+	if evs, err := e2.Since(context.Background(), m.ID, seq-5); err != nil || len(evs) != 5 {
+		t.Errorf("since after reopen: %d, %v", len(evs), err)
+	}
+	if pid, err := e2.Participant(context.Background(), m.ID, HashToken("tok")); pid != "fac" || err != nil {
+		t.Errorf("token after reopen: %q %v", pid, err)
+	}
+	if c := commit(t, e2, m.ID, opFn(session.OpStepSet, `{"step":2}`)); c.Seq != seq+1 {
+		t.Errorf("next seq after reopen %d, want %d", c.Seq, seq+1)
+	}
+}
+
+func testDelete(t *testing.T, f engineFactory) {
+	e := f.open(t)
+	m, _ := newWorkshop(t, e)
+	if err := e.Delete(context.Background(), m.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Resolve(context.Background(), m.Code); !errors.Is(err, ErrNotFound) {
+		t.Errorf("resolve after delete: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if _, err := e.Update(ctx, m.ID, opFn(session.OpStepSet, `{"step":2}`)); !errors.Is(err, ErrNotFound) {
+		t.Errorf("update after delete: %v", err)
+	}
+}
