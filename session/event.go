@@ -108,6 +108,24 @@ func DecodeEvent(name, by string, data []byte) (Event, error) {
 	if err := json.Unmarshal(data, v); err != nil {
 		return Event{}, fmt.Errorf("session: decode event %s: %w", name, err)
 	}
+	missing := false
+	switch d := v.(type) {
+	case *ActorData:
+		missing = d.Actor == nil
+	case *MergeData:
+		missing = d.Actor == nil
+	case *CriterionData:
+		missing = d.Criterion == nil
+	case *RoundData:
+		missing = d.Round == nil
+	case *ParticipantData:
+		missing = d.Participant == nil
+	case *RankingData:
+		missing = d.Ranks == nil
+	}
+	if missing {
+		return Event{}, fmt.Errorf("session: event %s without its payload", name)
+	}
 	return Event{Name: name, By: by, Data: v}, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 )
 
@@ -126,7 +127,10 @@ func decode(data []byte, v any) error {
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return invalid(te.Field, "%s has the wrong type (want %s)", te.Field, te.Type)
+		if te.Field == "" {
+			return invalid("", "data must be a JSON object")
+		}
+		return invalid(te.Field, "%s must be %s", te.Field, kindName(te.Type))
 	}
 	if msg := err.Error(); strings.HasPrefix(msg, "json: unknown field ") {
 		f := strings.Trim(strings.TrimPrefix(msg, "json: unknown field "), `"`)
@@ -137,6 +141,23 @@ func decode(data []byte, v any) error {
 		return fe
 	}
 	return invalid("", "data is not a valid JSON object: %v", err)
+}
+
+// kindName names a Go type the way a client author thinks of JSON.
+func kindName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int64, reflect.Uint64, reflect.Float64:
+		return "a whole number"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice:
+		return "a list"
+	case reflect.Pointer:
+		return kindName(t.Elem())
+	}
+	return "an object"
 }
 
 // opt is an op field that may be absent, null, or set.

@@ -31,6 +31,11 @@ func cleanText(field, s string, max int, multiline, required bool) (string, erro
 	}
 	s = strings.TrimSpace(s)
 	for _, r := range s {
+		// JSON decoding turns invalid bytes and lone surrogate escapes (\ud800) into
+		// U+FFFD; refusing it refuses them.
+		if r == utf8.RuneError {
+			return "", invalid(field, "%s is not valid UTF-8 text", field)
+		}
 		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t')) {
 			return "", invalid(field, "%s holds a control character", field)
 		}
