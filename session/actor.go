@@ -321,6 +321,15 @@ func followUpUpdate(s *State, c Caller, data []byte, _ Env) (Result, error) {
 		}
 		f.Notes = notes
 	}
+	if sameFollowUp(a.FollowUp, old.FollowUp) {
+		return Result{State: s}, nil
+	}
 	a.Version++
 	return emit(s, Event{Name: EvActorUpdated, By: c.ID, Data: &ActorData{Actor: &a}}, "")
+}
+
+func sameFollowUp(a, b FollowUp) bool {
+	ar, br := a.AssessmentRight, b.AssessmentRight
+	a.AssessmentRight, b.AssessmentRight = nil, nil
+	return a == b && (ar == nil) == (br == nil) && (ar == nil || *ar == *br)
 }
