@@ -1,0 +1,199 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// xssName is the actor name of the issue: were it ever parsed as markup, the image would
+// fail to load and its onerror handler would open a dialog.
+const xssName = `<img src=x onerror=alert(1)>`
+
+var codeRE = regexp.MustCompile(`^[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{6}$`)
+
+// TestBrowserWorkshopFlow is the issue's scenario, done through the UI as people do it:
+// the facilitator creates a workshop, a participant joins on a phone in a second browser
+// context and adds an actor named <img src=x onerror=alert(1)>, and the projector shows
+// that exact text, with no dialog in any of the three browsers.
+func TestBrowserWorkshopFlow(t *testing.T) {
+	requireChromium(t)
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+
+	srv := startArena(t)
+	b := startBrowser(t, ctx)
+	shots := os.Getenv("ARENA_SCREENSHOTS")
+
+	// 1. The facilitator creates a workshop on the landing page.
+	fac := b.newTab(t, "facilitator", desktop)
+	fac.do("open the landing page", chromedp.Navigate(srv.base+"/"))
+	fac.waitFor("the landing page to see the server", `document.querySelector('#conn-status[data-state="connected"]')`)
+	fac.do("fill in the new workshop",
+		chromedp.SendKeys(chromedp.ID("create-title"), "Samen tegen kinderarmoede"),
+		chromedp.SetValue(chromedp.ID("create-locale"), "nl"),
+	)
+	if got := eval[string](fac, `document.getElementById('create-locale').value`); got != "nl" {
+		t.Fatalf("#create-locale = %q, want nl", got)
+	}
+	fac.do("submit the new workshop", chromedp.Click(chromedp.ID("create-submit")))
+	fac.waitFor("the console to ask the facilitator's name",
+		`/^\/w\/[A-Z0-9]{6}\/facilitate$/.test(location.pathname) && document.getElementById('fac-name-input')`)
+	// The token came in the fragment; the console must take it off the address bar, where a
+	// projector or a shared screen would show it to the room.
+	if hash := eval[string](fac, `location.hash`); strings.Contains(hash, "token") {
+		t.Errorf("facilitator: the token stays in the address bar: %q", hash)
+	}
+	fac.do("give the facilitator's name",
+		chromedp.SendKeys(chromedp.ID("fac-name-input"), "Fatima"),
+		chromedp.Click(chromedp.ID("fac-name-submit")),
+	)
+	fac.waitFor("the console to connect", `document.querySelector('#conn-status[data-state="connected"]') && document.getElementById('join-code')`)
+	shown := eval[string](fac, `document.getElementById('join-code').textContent`)
+	code := strings.ReplaceAll(strings.TrimSpace(shown), " ", "")
+	if !codeRE.MatchString(code) {
+		t.Fatalf("facilitator: #join-code shows %q, not a workshop code", shown)
+	}
+	if path := eval[string](fac, `location.pathname`); path != "/w/"+code+"/facilitate" {
+		t.Fatalf("facilitator is on %s, want /w/%s/facilitate", path, code)
+	}
+	fac.waitFor("the facilitator to be listed", `[...document.querySelectorAll('.person-name')].some(e => e.textContent === 'Fatima')`)
+
+	// 2. A participant joins with the code, on a phone in a browser context of its own; they
+	// type it as they read it off the screen, in lower case.
+	ph := b.newTab(t, "phone", phone)
+	ph.do("open the landing page", chromedp.Navigate(srv.base+"/"))
+	ph.do("type the code and join",
+		chromedp.SendKeys(chromedp.ID("join-code"), strings.ToLower(strings.TrimSpace(shown))),
+		chromedp.Click(chromedp.ID("join-submit")),
+	)
+	ph.waitFor("the join page to ask a name", `location.pathname === `+js("/w/"+code)+` && document.getElementById('name-input')`)
+	ph.do("give the participant's name",
+		chromedp.SendKeys(chromedp.ID("name-input"), "Sam"),
+		chromedp.Click(chromedp.ID("name-submit")),
+	)
+	ph.waitFor("the phone to connect", `document.querySelector('#conn-status[data-state="connected"]')`)
+	fac.waitFor("the participant to appear in the console", `[...document.querySelectorAll('.person-name')].some(e => e.textContent === 'Sam')`)
+
+	// The projector opens before the actor exists, so it must show it live.
+	pr := b.newTab(t, "projector", desktop)
+	pr.do("open the projector", chromedp.Navigate(srv.base+"/w/"+code+"/present"))
+	pr.waitFor("the projector to connect", `document.querySelector('#conn-status[data-state="connected"]')`)
+
+	// The facilitator moves everyone to step 2, the arena analysis.
+	fac.do("go to step 2", chromedp.Click(chromedp.CSS(`.step-btn[data-step="2"]`)))
+	fac.waitFor("step 2 in the console", `document.querySelector('.step-btn[data-step="2"][aria-current="step"]') && document.getElementById('arena-edit-table')`)
+	ph.waitFor("step 2 on the phone", `document.getElementById('actor-add-name') && document.getElementById('actor-add-submit')`)
+	pr.waitFor("step 2 on the projector", `document.getElementById('arena-table')`)
+
+	// The participant adds the actor.
+	ph.do("add the actor",
+		chromedp.SendKeys(chromedp.ID("actor-add-name"), xssName),
+		chromedp.Click(chromedp.ID("actor-add-submit")),
+	)
+	ph.waitFor("the actor on the phone",
+		`[...document.querySelectorAll('.actor-card input.field-name')].some(e => e.value === `+js(xssName)+`)`)
+
+	// 3. The projector shows the exact text, live, as text.
+	// Wait for the row, not for the right text, so that a name rendered as markup fails
+	// at once with what the cell holds instead of at the step's timeout.
+	actorCell := `document.querySelector('#arena-table tbody td.actor-name')`
+	pr.waitFor("the actor's row on the projector", actorCell)
+	checkNoMarkup(t, pr, actorCell)
+	// 4. And the facilitator's console, live.
+	fac.waitFor("the actor in the console",
+		`[...document.querySelectorAll('#arena-edit-table tr.actor-row input.field-name')].some(e => e.value === `+js(xssName)+`)`)
+
+	// A projector that opens (or reloads) afterwards gets it from the snapshot.
+	pr.do("reload the projector", chromedp.Reload())
+	pr.waitFor("the projector to reconnect", `document.querySelector('#conn-status[data-state="connected"]')`)
+	pr.waitFor("the actor's row after a reload", actorCell)
+	checkNoMarkup(t, pr, actorCell)
+	if n := eval[int](pr, `document.querySelectorAll('#arena-table tbody tr').length`); n != 1 {
+		t.Errorf("projector: %d rows in #arena-table, want 1", n)
+	}
+
+	for _, p := range []*tab{fac, ph, pr} {
+		p.waitFor("#conn-status connected", `document.querySelector('#conn-status[data-state="connected"]')`)
+		if n := eval[int](p, `document.querySelectorAll('img[src="x"], [onerror]').length`); n != 0 {
+			t.Errorf("%s: the actor's name became markup: %d img[src=x] or [onerror] elements", p.name, n)
+		}
+	}
+
+	pr.screenshot(shots, "projector.png")
+	ph.screenshot(shots, "phone.png")
+	fac.screenshot(shots, "facilitator.png")
+
+	// No dialog, no uncaught exception, no CSP violation in any of the three browsers.
+	for _, p := range []*tab{fac, ph, pr} {
+		r := p.record()
+		for _, d := range r.dialogs {
+			t.Errorf("%s: a JavaScript dialog opened: %s", p.name, d)
+		}
+		for _, e := range r.exceptions {
+			t.Errorf("%s: uncaught exception: %s", p.name, e)
+		}
+		for _, s := range r.security {
+			t.Errorf("%s: security message (CSP): %s", p.name, s)
+		}
+		for _, e := range r.consoleErr {
+			t.Logf("%s: console error (not a failure): %s", p.name, e)
+		}
+	}
+
+	// The checks above pass trivially if the listener hears nothing, so prove that it hears:
+	// an alert gives a recorded (and dismissed) dialog; markup with an inline handler, in a
+	// page under Arena's CSP, gives a CSP message and no dialog.
+	probe := b.newTab(t, "probe", desktop)
+	probe.do("open the landing page", chromedp.Navigate(srv.base+"/"))
+	eval[chromedp.Void](probe, `setTimeout(() => alert('probe'), 0)`)
+	probe.waitForRecord("the probe's alert", "the dialog listener hears nothing", func(r record) bool { return len(r.dialogs) == 1 })
+	// The dialog was dismissed: the page answers again.
+	if got := eval[int](probe, `1 + 1`); got != 2 {
+		t.Errorf("probe: page answers %d after its dialog", got)
+	}
+	eval[chromedp.Void](probe, `document.body.insertAdjacentHTML('beforeend', `+js(xssName)+`)`)
+	probe.waitForRecord("a CSP message for the inline handler",
+		"the page's Content-Security-Policy does not block inline handlers, or the listener hears no CSP messages",
+		func(r record) bool { return len(r.security) > 0 })
+	if r := probe.record(); len(r.dialogs) != 1 {
+		t.Errorf("probe: an inline handler ran despite the CSP: dialogs %q", r.dialogs)
+	}
+
+	t.Logf("browser flow took %v (workshop %s)", time.Since(start).Round(time.Millisecond), code)
+}
+
+// checkNoMarkup asserts that the table cell holds exactly the actor's name, as text: no
+// element inside it, and no img with src "x" anywhere in the table.
+func checkNoMarkup(t *testing.T, p *tab, cell string) {
+	t.Helper()
+	got := eval[string](p, `(`+cell+`).textContent`)
+	html := eval[string](p, `(`+cell+`).innerHTML`)
+	if got != xssName {
+		t.Errorf("%s: the actor's cell shows %q, want %q (its HTML: %s)", p.name, got, xssName, html)
+	}
+	if n := eval[int](p, `(`+cell+`).childElementCount`); n != 0 {
+		t.Errorf("%s: the actor's cell holds %d elements, want text only (its HTML: %s)", p.name, n, html)
+	}
+	if n := eval[int](p, `document.querySelectorAll('#arena-table img[src="x"], #arena-table [onerror]').length`); n != 0 {
+		t.Errorf("%s: #arena-table holds %d img[src=x] or [onerror] elements", p.name, n)
+	}
+}
+
+// waitForRecord waits until what the tab's listener recorded satisfies ok.
+func (p *tab) waitForRecord(what, meaning string, ok func(record) bool) {
+	p.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !ok(p.record()) {
+		if time.Now().After(deadline) {
+			p.t.Fatalf("%s: %s: not seen within 5 s: %s\n%s", p.name, what, meaning, p.diag())
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
