@@ -1,0 +1,178 @@
+// The arena analysis editor (worksheet "Arena-analyse"), shared by the phone (cards) and the
+// facilitator console (a wide table). Each actor keeps its own DOM across renders, so a field
+// someone is typing in is never rebuilt under their fingers.
+import { h, setText } from './dom.js';
+import { t } from './i18n.js';
+import { bindField } from './fields.js';
+import { uuid4 } from './ids.js';
+import { toast } from './feedback.js';
+
+export const CATEGORIES = ['core', 'peripheral', 'context', 'anchoring'];
+export const DEGREES = ['large', 'ratherLarge', 'ratherSmall', 'small'];
+export const LIMITS = { name: 80, resources: 2000, replaceableBy: 200 };
+
+export const categoryLabel = (c) => (c ? t(`cat.${c}`) : '');
+export const degreeLabel = (d) => (d ? t(`deg.${d}`) : '');
+
+// options for a select; the empty one means "not set" (short in the narrow table cells).
+function options(values, label, short = false) {
+  const none = short ? '–' : `– ${t('not.set')} –`;
+  return [h('option', { value: '' }, none), ...values.map((v) => h('option', { value: String(v) }, label(v)))];
+}
+
+// The fields of an actor that people edit, in worksheet order.
+const FIELDS = [
+  { key: 'name', label: 'actor.name', make: () => h('input', { type: 'text', class: 'actor-name-input', maxLength: LIMITS.name, autocomplete: 'off' }), required: true },
+  { key: 'category', label: 'actor.category', make: (short) => h('select', null, options(CATEGORIES, categoryLabel, short)) },
+  { key: 'resources', label: 'actor.resources', make: () => h('textarea', { rows: 3, maxLength: LIMITS.resources, placeholder: t('actor.resourcesPh') }) },
+  {
+    key: 'importance', label: 'actor.importance', make: (short) => h('select', null, options([1, 2, 3, 4], String, short)),
+    parse: (s) => Number(s) || 0, format: (v) => (v ? String(v) : ''),
+  },
+  { key: 'replaceability', label: 'actor.replaceability', make: (short) => h('select', null, options(DEGREES, degreeLabel, short)) },
+  { key: 'replaceableBy', label: 'actor.replaceableBy', make: (short) => h('input', { type: 'text', maxLength: LIMITS.replaceableBy, placeholder: short ? t('actor.replaceableBy') : t('actor.replaceableByPh'), autocomplete: 'off' }) },
+  { key: 'dependency', label: 'actor.dependency', make: (short) => h('select', null, options(DEGREES, degreeLabel, short)) },
+];
+
+/**
+ * actorEditor builds the controls of one actor, laid out as a card ('card') or a table row
+ * ('row'). Returns {el, update(actor, editable)}.
+ */
+function actorEditor(actor, layout, conn, onRemove) {
+  const id = actor.id;
+  const controls = {};
+  const bindings = {};
+  for (const f of FIELDS) {
+    const el = f.make(layout === 'row');
+    el.setAttribute('aria-label', t(f.label));
+    el.classList.add(`field-${f.key}`);
+    controls[f.key] = el;
+    bindings[f.key] = bindField(el, {
+      parse: f.parse,
+      format: f.format,
+      required: f.required,
+      commit: (v) => conn.op('actor.update', { id, [f.key]: v }),
+    });
+  }
+  const rank = h('span', { class: 'rank' });
+  const remove = onRemove && h('button', { type: 'button', class: 'btn btn-danger btn-small actor-remove', title: t('actor.remove'), 'aria-label': t('actor.remove') },
+    layout === 'row' ? '✕' : t('actor.remove'));
+  remove?.addEventListener('click', () => onRemove(current));
+
+  let el;
+  const c = controls;
+  if (layout === 'row') {
+    el = h('tr', { class: 'actor-row', dataset: { id } },
+      h('td', { class: 'col-name' }, c.name),
+      h('td', { class: 'col-cat' }, c.category),
+      h('td', { class: 'col-resources' }, c.resources),
+      h('td', { class: 'col-imp' }, c.importance),
+      h('td', { class: 'col-replace' }, c.replaceability, c.replaceableBy),
+      h('td', { class: 'col-dep' }, c.dependency),
+      h('td', { class: 'col-rank' }, rank),
+      remove && h('td', { class: 'col-remove' }, remove));
+  } else {
+    const labelled = (key, ...extra) => h('label', { class: `card-field card-${key}` }, h('span', { class: 'field-label' }, t(FIELDS.find((f) => f.key === key).label)), c[key], extra);
+    el = h('article', { class: 'actor-card', dataset: { id } },
+      h('div', { class: 'card-head' }, c.name, rank),
+      labelled('category'),
+      labelled('resources'),
+      h('div', { class: 'card-grid' },
+        labelled('importance'),
+        labelled('dependency'),
+        labelled('replaceability'),
+        h('label', { class: 'card-field card-replaceableBy' }, h('span', { class: 'field-label' }, t('actor.replaceableBy')), c.replaceableBy)),
+      remove && h('div', { class: 'card-actions' }, remove));
+  }
+
+  let current = actor;
+  return {
+    el,
+    update(a, editable) {
+      current = a;
+      for (const f of FIELDS) {
+        bindings[f.key].set(a[f.key]);
+        bindings[f.key].setEnabled(editable);
+      }
+      setText(rank, a.rank > 0 ? `#${a.rank}` : '');
+      rank.title = a.rank > 0 ? `${t('actor.rank')}: ${a.rank}` : '';
+    },
+  };
+}
+
+/**
+ * actorList keeps one editor per actor, in creation order, inside a container: a <div> of
+ * cards or a <tbody> of rows. update(state, editable) adds, moves and drops editors; it never
+ * rebuilds one that exists.
+ */
+export function actorList(layout, conn, { onRemove } = {}) {
+  const container = layout === 'row' ? h('tbody') : h('div', { class: 'actor-cards' });
+  const editors = new Map();
+  return {
+    el: container,
+    update(actors, editable) {
+      const seen = new Set();
+      actors.forEach((a, i) => {
+        seen.add(a.id);
+        let ed = editors.get(a.id);
+        if (!ed) {
+          ed = actorEditor(a, layout, conn, onRemove);
+          editors.set(a.id, ed);
+        }
+        ed.update(a, editable);
+        // Move only when out of place: moving a node takes the focus away from it.
+        if (container.children[i] !== ed.el) container.insertBefore(ed.el, container.children[i] || null);
+      });
+      for (const [id, ed] of editors) {
+        if (!seen.has(id)) {
+          ed.el.remove();
+          editors.delete(id);
+        }
+      }
+    },
+  };
+}
+
+// removeActor asks before an actor leaves the analysis (the facilitator only).
+export function removeActor(conn, actor) {
+  if (window.confirm(t('actor.removeConfirm', { name: actor.name }))) {
+    conn.op('actor.remove', { id: actor.id });
+  }
+}
+
+/**
+ * addActorForm: a name (required) and optionally a category; sends actor.add with an id made
+ * here, so a resend after a reconnect cannot add the actor twice.
+ */
+export function addActorForm(conn) {
+  const name = h('input', { type: 'text', id: 'actor-add-name', maxLength: LIMITS.name, placeholder: t('actor.addName'), autocomplete: 'off', 'aria-label': t('actor.addName') });
+  const category = h('select', { id: 'actor-add-category', 'aria-label': t('actor.category') },
+    h('option', { value: '' }, t('actor.categoryOptional')), CATEGORIES.map((c) => h('option', { value: c }, categoryLabel(c))));
+  const submit = h('button', { type: 'submit', id: 'actor-add-submit', class: 'btn btn-primary' }, t('actor.add'));
+  const form = h('form', { class: 'add-actor', autocomplete: 'off' },
+    h('label', { class: 'field-label', for: 'actor-add-name' }, t('actor.add')),
+    h('div', { class: 'add-row' }, name, category, submit));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const value = name.value.trim();
+    if (!value) {
+      name.focus();
+      return;
+    }
+    if ([...value].length > LIMITS.name) {
+      toast(t('err.tooLong', { max: LIMITS.name }));
+      return;
+    }
+    const data = { id: uuid4(), name: value };
+    if (category.value) data.category = category.value;
+    // Clear at once so the next actor can be typed while this one travels.
+    name.value = '';
+    category.value = '';
+    name.focus();
+    // The page's onOpError shows why it failed; give the name back to fix it.
+    conn.op('actor.add', data).catch(() => {
+      if (!name.value) name.value = value;
+    });
+  });
+  return form;
+}

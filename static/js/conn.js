@@ -1,0 +1,239 @@
+// The websocket client shared by the three live pages (PROTOCOL.md "Websocket").
+// It owns the connection, the sequence number and the ops waiting for an answer; it moves the
+// Store forward and tells the page when to re-render, once per received frame.
+import { links } from './api.js';
+import { nextRef } from './ids.js';
+
+const BACKOFF_BASE_MS = 500; // first retry soon: most drops are a blip on the venue Wi-Fi
+const BACKOFF_CAP_MS = 15000; // never wait longer than this, or a room waits on a dead phone
+const STALE_AFTER_HIDDEN_MS = 20000; // a phone asleep this long has probably lost its socket silently
+const MAX_FRAME_BYTES = 65536; // the server closes with 1009 beyond this
+
+// Close codes after which retrying cannot help (PROTOCOL.md).
+export const CLOSE_PROTOCOL = 4000;
+export const CLOSE_FORBIDDEN = 4003;
+export const CLOSE_GONE = 4004;
+const FATAL = new Set([CLOSE_PROTOCOL, CLOSE_FORBIDDEN, CLOSE_GONE]);
+
+/**
+ * new Conn({code, store, hello, onChange, onStatus, onFatal, onOpError, onWelcome})
+ *  hello():        the fields of the hello frame besides type and lastSeq (called per attempt)
+ *  onWelcome(you): after every welcome (store tokens)
+ *  onChange():     after each frame that changed state or presence
+ *  onStatus(s):    'connecting' | 'connected' | 'reconnecting' | 'closed'
+ *  onFatal(code):  the server closed with 4000, 4003 or 4004; no more retries
+ *  onOpError(err): an op was refused ({code, message, field, op}), or a server error without ref
+ */
+export class Conn {
+  constructor(opts) {
+    this.opts = opts;
+    this.store = opts.store;
+    this.ws = null;
+    this.lastSeq = null; // null until the first welcome: then the hello asks for a snapshot
+    this.pending = new Map(); // ref -> {frame, op, resolve, reject}
+    this.attempt = 0;
+    this.everWelcomed = false;
+    this.ready = false; // welcomed on the current socket
+    this.fatal = false;
+    this.timer = null;
+    this.hiddenAt = 0;
+
+    window.addEventListener('online', () => this.retrySoon());
+    document.addEventListener('visibilitychange', () => {
+      if (document.hidden) {
+        this.hiddenAt = Date.now();
+        return;
+      }
+      const stale = this.hiddenAt && Date.now() - this.hiddenAt > STALE_AFTER_HIDDEN_MS;
+      this.hiddenAt = 0;
+      if (!this.ready) this.retrySoon();
+      else if (stale) this.reconnect();
+    });
+  }
+
+  start() {
+    this.connect();
+  }
+
+  setStatus(s) {
+    this.status = s;
+    this.opts.onStatus?.(s);
+  }
+
+  connect() {
+    clearTimeout(this.timer);
+    this.timer = null;
+    if (this.fatal) return;
+    this.setStatus(this.everWelcomed || this.attempt > 0 ? 'reconnecting' : 'connecting');
+    let ws;
+    try {
+      ws = new WebSocket(links.ws(this.opts.code));
+    } catch {
+      this.scheduleRetry();
+      return;
+    }
+    this.ws = ws;
+    this.ready = false;
+    ws.onopen = () => {
+      const hello = { type: 'hello', ...this.opts.hello() };
+      if (this.lastSeq !== null) hello.lastSeq = this.lastSeq;
+      ws.send(JSON.stringify(hello));
+    };
+    ws.onmessage = (ev) => this.onFrame(ev.data);
+    ws.onclose = (ev) => {
+      if (this.ws !== ws) return; // an old socket we already replaced
+      this.ws = null;
+      this.ready = false;
+      if (FATAL.has(ev.code)) {
+        this.fatal = true;
+        this.setStatus('closed');
+        this.opts.onFatal?.(ev.code);
+        return;
+      }
+      this.scheduleRetry();
+    };
+    // onerror is always followed by onclose, which does the work.
+    ws.onerror = () => {};
+  }
+
+  // scheduleRetry waits with exponential backoff and full jitter, so that a room of phones
+  // that lost the server together does not come back in one burst.
+  scheduleRetry() {
+    if (this.fatal) return;
+    this.setStatus('reconnecting');
+    const delay = Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** this.attempt);
+    this.attempt++;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.connect(), delay);
+  }
+
+  // retrySoon is for signs that the network is back (online, page visible again).
+  retrySoon() {
+    if (this.fatal || this.ready) return;
+    if (this.ws && this.ws.readyState === WebSocket.CONNECTING) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.connect(), Math.random() * 250);
+  }
+
+  // reconnect drops the current socket at once and resumes with lastSeq.
+  reconnect() {
+    const old = this.ws;
+    this.ws = null;
+    this.ready = false;
+    if (old) {
+      old.onclose = null;
+      old.onmessage = null;
+      try {
+        old.close(1000);
+      } catch {
+        /* already closed */
+      }
+    }
+    this.connect();
+  }
+
+  onFrame(text) {
+    if (typeof text !== 'string') return;
+    let changed = false;
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      let msg;
+      try {
+        msg = JSON.parse(line);
+      } catch {
+        continue; // a broken line must not stop the others
+      }
+      const r = this.handle(msg);
+      if (r === 'gap') {
+        if (changed) this.opts.onChange?.();
+        this.reconnect();
+        return;
+      }
+      changed = changed || r;
+    }
+    if (changed) this.opts.onChange?.();
+  }
+
+  // handle processes one message; it returns true when the page should re-render, or 'gap'.
+  handle(msg) {
+    switch (msg.type) {
+      case 'welcome':
+        return this.onWelcome(msg);
+      case 'event':
+        if (this.lastSeq === null || msg.seq <= this.lastSeq) return false; // duplicate
+        if (msg.seq !== this.lastSeq + 1) return 'gap';
+        this.store.applyEvent(msg.event, msg.data);
+        this.lastSeq = msg.seq;
+        return true;
+      case 'ack': {
+        const p = this.pending.get(msg.ref);
+        if (p) {
+          this.pending.delete(msg.ref);
+          p.resolve({ seq: msg.seq, id: msg.id });
+        }
+        return false;
+      }
+      case 'error': {
+        const err = { code: msg.code, message: msg.message, field: msg.field };
+        const p = msg.ref ? this.pending.get(msg.ref) : null;
+        if (p) {
+          this.pending.delete(msg.ref);
+          err.op = p.op;
+          p.reject(err);
+        }
+        this.opts.onOpError?.(err);
+        return !!p; // a refused edit: re-render to show the state as it really is
+      }
+      case 'presence':
+        this.store.setPresence(msg);
+        return true;
+      default:
+        this.opts.onLive?.(msg); // tally, ballot, estimates: later steps
+        return false;
+    }
+  }
+
+  onWelcome(msg) {
+    if (msg.state) {
+      this.store.reset(msg.state);
+    } else if (Array.isArray(msg.events)) {
+      for (const e of msg.events) {
+        if (this.lastSeq !== null && e.seq <= this.lastSeq) continue;
+        this.store.applyEvent(e.event, e.data);
+        this.lastSeq = e.seq;
+      }
+    }
+    this.lastSeq = msg.seq;
+    this.store.you = msg.you || null;
+    this.ready = true;
+    this.everWelcomed = true;
+    this.attempt = 0;
+    this.setStatus('connected');
+    this.opts.onWelcome?.(msg.you || {});
+    // Ops still waiting may have been lost with the old socket; they are idempotent, so resend.
+    for (const p of this.pending.values()) this.ws.send(p.frame);
+    return true;
+  }
+
+  /**
+   * op sends an operation and answers a promise: resolved with {seq, id} on ack, rejected with
+   * {code, message, field} on error. Ops wait in the pending map until answered, across
+   * reconnects. Callers may ignore the promise: refusals also go to onOpError.
+   */
+  op(name, data) {
+    const ref = nextRef();
+    const frame = JSON.stringify({ type: 'op', ref, op: name, data });
+    const p = new Promise((resolve, reject) => {
+      if (new TextEncoder().encode(frame).length > MAX_FRAME_BYTES) {
+        const err = { code: 'invalid', message: 'too large', op: name };
+        this.opts.onOpError?.(err);
+        reject(err);
+        return;
+      }
+      this.pending.set(ref, { frame, op: name, resolve, reject });
+      if (this.ready) this.ws.send(frame);
+    });
+    p.catch(() => {}); // handled by onOpError when the caller does not care
+    return p;
+  }
+}

@@ -1,0 +1,304 @@
+// The facilitator console: /w/{code}/facilitate#token=... The token travels in the fragment,
+// which never reaches a server; it is kept in localStorage so the console survives a reload.
+import { h, replace, setText } from './dom.js';
+import { t, langToggle, onLangChange } from './i18n.js';
+import { links, spacedCode, workshopStore } from './api.js';
+import { loadWorkshop, live, reloadButton } from './page.js';
+import { CLOSE_FORBIDDEN, CLOSE_GONE } from './conn.js';
+import { panel, homeLink, copyField, stepLabel, stepName } from './widgets.js';
+import { soonView, stepSwitcher } from './steps.js';
+import { actorList, addActorForm, removeActor } from './actors.js';
+import { bindField } from './fields.js';
+
+const NAME_MAX = 40;
+const STEPS = 6;
+const root = document.getElementById('app');
+
+main();
+
+// takeToken moves a token from the URL fragment into storage and off the address bar, where a
+// projector or a screen share would show it to the room.
+function takeToken(saved) {
+  const m = location.hash.match(/(?:^#|&)token=([^&]+)/);
+  if (m) {
+    saved.set('facilitatorToken', decodeURIComponent(m[1]));
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  return saved.get('facilitatorToken');
+}
+
+async function main() {
+  // Pasting a facilitator link into a tab already on this page changes only the fragment;
+  // start over so the new token is taken.
+  window.addEventListener('hashchange', () => {
+    if (/token=/.test(location.hash)) location.reload();
+  });
+  const summary = await loadWorkshop(root);
+  if (!summary) return;
+  const code = summary.code;
+  const saved = workshopStore(code);
+  document.title = `${summary.title} · ${t('fac.console')}`;
+  const token = takeToken(saved);
+
+  if (!token) {
+    const show = () => replace(root, panel(t('fac.noToken.title'), t('fac.noToken.body'),
+      h('a', { class: 'btn btn-primary', href: links.join(code) }, t('fac.noToken.join')), homeLink()));
+    onLangChange(show);
+    show();
+    return;
+  }
+
+  if (saved.get('participantToken') || saved.get('name')) start();
+  else nameForm((name) => {
+    saved.set('name', name);
+    start();
+  });
+
+  function start() {
+    const page = live({
+      code,
+      hello: () => {
+        const m = { role: 'participant', facilitatorToken: saved.get('facilitatorToken') };
+        const pt = saved.get('participantToken');
+        const name = saved.get('name');
+        if (pt) m.participantToken = pt;
+        if (name) m.name = name;
+        return m;
+      },
+      onWelcome: (you) => {
+        if (you.participantToken) saved.set('participantToken', you.participantToken);
+        if (you.name) saved.set('name', you.name);
+      },
+      onRender: () => view.render(),
+      onFatal: (closeCode) => {
+        if (closeCode === CLOSE_GONE) replace(root, panel(t('fatal.deleted'), null, homeLink()));
+        else if (closeCode === CLOSE_FORBIDDEN) {
+          saved.remove('facilitatorToken'); // wrong for good; a correct link brings a new one
+          replace(root, panel(t('fatal.badToken'), null, homeLink()));
+        } else replace(root, panel(t('fatal.protocol'), null, reloadButton()));
+      },
+    });
+    const view = consoleView(page, summary, saved);
+    onLangChange(() => view.rebuild());
+    view.rebuild();
+    page.conn.start();
+  }
+}
+
+function nameForm(done) {
+  const build = () => {
+    const input = h('input', { type: 'text', id: 'fac-name-input', maxLength: NAME_MAX, autocomplete: 'name', placeholder: t('name.placeholder') });
+    const error = h('p', { class: 'form-error', 'aria-live': 'polite' });
+    const form = h('form', { class: 'panel name-form' },
+      h('div', { class: 'topline' }, h('span', { class: 'brand' }, t('fac.console')), langToggle()),
+      h('label', { class: 'field-label', for: 'fac-name-input' }, t('fac.name.intro')),
+      input,
+      error,
+      h('button', { type: 'submit', id: 'fac-name-submit', class: 'btn btn-primary btn-block' }, t('fac.name.submit')));
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const name = input.value.trim();
+      if (!name || [...name].length > NAME_MAX) {
+        setText(error, t('name.invalid'));
+        input.focus();
+        return;
+      }
+      stop();
+      done(name);
+    });
+    replace(root, form);
+    input.focus();
+  };
+  const stop = onLangChange(build);
+  build();
+}
+
+function consoleView({ store, conn, status }, summary, saved) {
+  const code = summary.code;
+  const title = h('h1', { class: 'ws-title' });
+  const people = participantsPanel(store);
+  const nav = stepNav(conn);
+  const stage = stepSwitcher((n) => {
+    if (n === 1) return workshopEditor(store, conn);
+    if (n === 2) return arenaTable(store, conn);
+    return soonView(n);
+  });
+  const main = h('div', { class: 'fac-stage' });
+
+  function render() {
+    const s = store.state;
+    if (!s) {
+      replace(main, h('p', { class: 'muted' }, t('loading')));
+      return;
+    }
+    if (main.firstChild !== stage.el) replace(main, stage.el);
+    document.title = `${s.title} · ${t('fac.console')}`;
+    setText(title, s.title);
+    nav.update(s.step);
+    people.update();
+    stage.update(s.step);
+  }
+
+  return {
+    render,
+    rebuild() {
+      status.refresh();
+      stage.reset();
+      setText(title, summary.title);
+      const base = location.origin;
+      const deviceLink = `${base}${links.facilitate(code)}#token=${encodeURIComponent(saved.get('facilitatorToken') || '')}`;
+      replace(root,
+        h('header', { class: 'fac-head' },
+          h('div', { class: 'head-text' }, h('span', { class: 'brand' }, t('fac.console')), title),
+          h('div', { class: 'head-side' },
+            h('a', { class: 'btn btn-small', href: links.present(code), target: '_blank', rel: 'noopener' }, t('fac.projector')),
+            status.el, langToggle())),
+        h('div', { class: 'fac-layout' },
+          h('aside', { class: 'fac-side' },
+            h('section', { class: 'side-box join-box' },
+              h('div', { class: 'field-label' }, t('present.code')),
+              h('div', { id: 'join-code', class: 'join-code' }, spacedCode(code)),
+              h('img', { class: 'qr', src: links.qr(code), alt: `${base}${links.join(code)}`, width: 160, height: 160 }),
+              copyField(t('fac.joinLink'), `${base}${links.join(code)}`)),
+            people.el,
+            h('section', { class: 'side-box' }, copyField(t('fac.deviceLink'), deviceLink, t('fac.deviceLinkHint')))),
+          h('main', { class: 'fac-main' }, nav.el, main)));
+      render();
+    },
+  };
+}
+
+// stepNav: prev, the six steps, next. The current step is marked with aria-current.
+function stepNav(conn) {
+  let step = 1;
+  const go = (n) => {
+    if (n >= 1 && n <= STEPS && n !== step) conn.op('step.set', { step: n });
+  };
+  const prev = h('button', { type: 'button', id: 'step-prev', class: 'btn' }, t('fac.prev'));
+  const next = h('button', { type: 'button', id: 'step-next', class: 'btn btn-primary' }, t('fac.next'));
+  prev.addEventListener('click', () => go(step - 1));
+  next.addEventListener('click', () => go(step + 1));
+  const buttons = [];
+  for (let n = 1; n <= STEPS; n++) {
+    const b = h('button', { type: 'button', class: 'step-btn', dataset: { step: n } },
+      h('span', { class: 'step-num' }, String(n)), h('span', { class: 'step-name' }, stepName(n)));
+    b.addEventListener('click', () => go(n));
+    buttons.push(b);
+  }
+  const el = h('nav', { class: 'step-nav', 'aria-label': t('fac.steps') },
+    prev, h('div', { class: 'step-list' }, buttons), next);
+  return {
+    el,
+    update(current) {
+      step = current;
+      prev.disabled = step <= 1;
+      next.disabled = step >= STEPS;
+      buttons.forEach((b, i) => {
+        if (i + 1 === step) b.setAttribute('aria-current', 'step');
+        else b.removeAttribute('aria-current');
+      });
+    },
+  };
+}
+
+function participantsPanel(store) {
+  const heading = h('h2', null);
+  const list = h('ul', { class: 'people' });
+  const viewers = h('p', { class: 'muted' });
+  return {
+    el: h('section', { class: 'side-box' }, heading, list, viewers),
+    update() {
+      const ps = store.state.participants;
+      setText(heading, t('fac.participants', { n: ps.filter((p) => p.role !== 'facilitator').length }));
+      // Online people first, then by name: the facilitator looks for who is missing.
+      const sorted = [...ps].sort((a, b) => (store.isOnline(b.id) - store.isOnline(a.id)) || a.name.localeCompare(b.name));
+      list.replaceChildren(...sorted.map((p) => {
+        const on = store.isOnline(p.id);
+        return h('li', { class: ['person', on ? 'online' : 'offline'] },
+          h('span', { class: 'dot', title: t(on ? 'fac.online' : 'fac.offline'), 'aria-label': t(on ? 'fac.online' : 'fac.offline') }),
+          h('span', { class: 'person-name' }, p.name),
+          p.role === 'facilitator' && h('span', { class: 'chip' }, t('fac.role.facilitator')),
+          p.id === store.you?.participantId && h('span', { class: 'muted' }, ` (${t('you')})`));
+      }));
+      if (ps.length === 0) list.appendChild(h('li', { class: 'muted' }, t('fac.noParticipants')));
+      setText(viewers, store.presence.viewers ? t('fac.viewers', { n: store.presence.viewers }) : '');
+    },
+  };
+}
+
+// workshopEditor is step 1 for the facilitator: title, issue and goal, saved on blur or with
+// the save button, with a visible saved state.
+function workshopEditor(store, conn) {
+  const fields = [
+    { key: 'title', id: 'title-input', label: t('fac.title'), el: h('input', { type: 'text', maxLength: 120 }), required: true },
+    { key: 'issue', id: 'issue-input', label: t('issue'), el: h('textarea', { rows: 5, maxLength: 4000, placeholder: t('fac.issuePh') }) },
+    { key: 'goal', id: 'goal-input', label: t('goal'), el: h('textarea', { rows: 4, maxLength: 4000, placeholder: t('fac.goalPh') }) },
+  ];
+  const bindings = {};
+  const sections = fields.map((f) => {
+    f.el.id = f.id;
+    const state = h('span', { class: 'save-state', 'aria-live': 'polite' });
+    const save = h('button', { type: 'button', class: 'btn btn-small' }, t('save'));
+    // Commits what is typed even while the field keeps focus (the change event waits for blur).
+    save.addEventListener('click', () => f.el.dispatchEvent(new Event('change')));
+    bindings[f.key] = bindField(f.el, {
+      required: f.required,
+      commit: (v) => conn.op('workshop.update', { [f.key]: v }),
+      onState: (s) => {
+        state.dataset.state = s;
+        setText(state, s === 'dirty' ? t('unsaved') : s === 'saving' ? t('saving') : s === 'saved' ? t('saved') : '');
+      },
+    });
+    return h('div', { class: 'edit-field' },
+      h('div', { class: 'edit-head' }, h('label', { class: 'field-label', for: f.id }, f.label), state, save),
+      f.el);
+  });
+  return {
+    el: h('section', { class: 'workshop-editor' },
+      h('h2', null, stepLabel(1)),
+      h('p', { class: 'step-desc' }, t('step.1.desc')),
+      sections),
+    update() {
+      for (const f of fields) bindings[f.key].set(store.state[f.key]);
+    },
+  };
+}
+
+// arenaTable is step 2 for the facilitator: the lock, the add form and the wide table.
+function arenaTable(store, conn) {
+  const lockText = h('span', { class: 'lock-text' });
+  const lockBtn = h('button', { type: 'button', id: 'lock-toggle', class: 'btn btn-small' });
+  lockBtn.addEventListener('click', () => conn.op('lock.set', { locked: !store.state.locked }));
+  const list = actorList('row', conn, { onRemove: (a) => removeActor(conn, a) });
+  const count = h('span', { class: 'muted' });
+  const table = h('table', { class: 'arena-edit', id: 'arena-edit-table' },
+    h('thead', null, h('tr', null,
+      h('th', null, t('actor.name')),
+      h('th', null, t('actor.category')),
+      h('th', null, t('actor.resources')),
+      h('th', null, t('actor.importance')),
+      h('th', null, t('actor.replaceabilityBy')),
+      h('th', null, t('actor.dependencyShort')),
+      h('th', null, t('actor.rank')),
+      h('th', null, h('span', { class: 'visually-hidden' }, t('actor.remove'))))),
+    list.el);
+  const empty = h('p', { class: 'muted' }, t('actors.none'));
+  return {
+    el: h('section', { class: 'arena-facilitator' },
+      h('div', { class: 'section-head' }, h('h2', null, stepLabel(2)), count,
+        h('div', { class: 'lock-box' }, lockText, lockBtn)),
+      h('p', { class: 'step-desc' }, t('step.2.desc')),
+      addActorForm(conn),
+      h('div', { class: 'table-scroll' }, table),
+      empty),
+    update() {
+      const s = store.state;
+      lockBtn.dataset.locked = String(s.locked);
+      setText(lockBtn, t(s.locked ? 'lock.unlock' : 'lock.lock'));
+      setText(lockText, t(s.locked ? 'lock.isLocked' : 'lock.isOpen'));
+      setText(count, t('actors.count', { n: s.actors.length }));
+      empty.hidden = s.actors.length > 0;
+      list.update(s.actors, true);
+    },
+  };
+}

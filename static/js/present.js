@@ -1,0 +1,141 @@
+// The projector: /w/{code}/present. A viewer: it reads, never edits, and must be legible from
+// the back of a room, so the stage shrinks its type to fit rather than overflow.
+import { h, replace, setText } from './dom.js';
+import { t, langToggle, onLangChange } from './i18n.js';
+import { links, spacedCode } from './api.js';
+import { loadWorkshop, live, reloadButton } from './page.js';
+import { CLOSE_GONE } from './conn.js';
+import { panel, homeLink, stepLabel } from './widgets.js';
+import { issueView, soonView, stepSwitcher } from './steps.js';
+import { categoryLabel, degreeLabel } from './actors.js';
+
+const MIN_SCALE = 0.45; // below this the back row cannot read it anyway
+const root = document.getElementById('app');
+
+main();
+
+async function main() {
+  const summary = await loadWorkshop(root);
+  if (!summary) return;
+  const code = summary.code;
+  document.title = `${summary.title} · Arena`;
+
+  const page = live({
+    code,
+    hello: () => ({ role: 'viewer' }),
+    onRender: () => view.render(),
+    onFatal: (closeCode) => {
+      if (closeCode === CLOSE_GONE) replace(root, panel(t('fatal.deleted'), null, homeLink()));
+      else replace(root, panel(t('fatal.protocol'), null, reloadButton()));
+    },
+  });
+  const view = projectorView(page, summary);
+  onLangChange(() => view.rebuild());
+  window.addEventListener('resize', () => view.fit());
+  view.rebuild();
+  page.conn.start();
+}
+
+function projectorView({ store, status }, summary) {
+  const code = summary.code;
+  const title = h('h1', { class: 'ws-title' });
+  const stepTitle = h('div', { id: 'step-title', class: 'step-line' });
+  const online = h('div', { id: 'online-count', class: 'online-count' });
+  const stage = stepSwitcher((n) => {
+    if (n === 1) return issueView(store);
+    if (n === 2) return arenaTable(store);
+    return soonView(n);
+  });
+  const stageBox = h('main', { class: 'present-stage' }, stage.el);
+
+  // fit shrinks the stage's type until its content fits the screen, and grows it back when
+  // the content shrinks. Wrapping makes height jump with size, so search rather than step.
+  function fit() {
+    const fits = (scale) => {
+      stageBox.style.setProperty('--fit', scale.toFixed(3));
+      return stageBox.scrollHeight <= stageBox.clientHeight + 1;
+    };
+    if (fits(1)) return;
+    let lo = MIN_SCALE;
+    let hi = 1;
+    for (let i = 0; i < 7; i++) {
+      const mid = (lo + hi) / 2;
+      if (fits(mid)) lo = mid;
+      else hi = mid;
+    }
+    fits(lo);
+  }
+
+  function render() {
+    const s = store.state;
+    if (!s) return;
+    document.title = `${s.title} · Arena`;
+    setText(title, s.title);
+    setText(stepTitle, stepLabel(s.step));
+    setText(online, t('online', { n: store.onlineParticipants() }));
+    stage.update(s.step);
+    fit();
+  }
+
+  return {
+    render,
+    fit,
+    rebuild() {
+      status.refresh();
+      stage.reset();
+      setText(title, summary.title);
+      setText(online, t('online', { n: 0 }));
+      const joinUrl = `${location.origin}${links.join(code)}`;
+      replace(root,
+        h('div', { class: 'present' },
+          h('header', { class: 'present-head' },
+            h('div', { class: 'head-text' }, title, stepTitle),
+            h('div', { class: 'head-side' }, status.el, langToggle())),
+          stageBox,
+          h('aside', { class: 'present-join' },
+            h('div', { class: 'join-call' }, t('present.join')),
+            h('div', { class: 'join-url-label' }, t('present.goTo')),
+            // Host and path on their own lines when the URL must wrap, never mid-word.
+            h('div', { class: 'join-url' }, h('span', null, location.host), h('span', null, links.join(code))),
+            h('div', { class: 'join-url-label' }, t('present.scan')),
+            h('img', { class: 'qr', src: links.qr(code), alt: joinUrl, width: 240, height: 240 }),
+            h('div', { class: 'join-code-label' }, t('present.code')),
+            h('div', { id: 'join-code', class: 'join-code', 'aria-label': code }, spacedCode(code)),
+            online)));
+      render();
+    },
+  };
+}
+
+// arenaTable is step 2 on the projector: the whole analysis, one row per actor.
+function arenaTable(store) {
+  const body = h('tbody');
+  const empty = h('p', { class: 'empty' }, t('actors.noneProjector'));
+  const table = h('table', { id: 'arena-table', class: 'arena-table' },
+    h('thead', null, h('tr', null,
+      h('th', { class: 'col-name' }, t('actor.name')),
+      h('th', null, t('actor.category')),
+      h('th', { class: 'col-resources' }, t('actor.resources')),
+      h('th', { class: 'col-num' }, t('actor.importance')),
+      h('th', null, t('actor.replaceabilityBy')),
+      h('th', null, t('actor.dependencyShort')),
+      h('th', { class: 'col-num' }, t('actor.rank')))),
+    body);
+  return {
+    el: h('div', { class: 'arena-present' }, table, empty),
+    update() {
+      const actors = store.state.actors;
+      empty.hidden = actors.length > 0;
+      table.hidden = actors.length === 0;
+      // Nothing here takes input, so rebuilding the rows is simplest and always right.
+      body.replaceChildren(...actors.map((a) => h('tr', { dataset: { id: a.id, category: a.category || 'none' } },
+        h('td', { class: 'actor-name' }, a.name),
+        h('td', { class: 'col-cat' }, a.category ? h('span', { class: `chip cat-${a.category}` }, categoryLabel(a.category)) : ''),
+        h('td', { class: 'col-resources long-text' }, a.resources),
+        h('td', { class: 'col-num' }, a.importance ? String(a.importance) : ''),
+        h('td', null, degreeLabel(a.replaceability), a.replaceableBy && h('span', { class: 'by' }, ` (${a.replaceableBy})`)),
+        h('td', null, degreeLabel(a.dependency)),
+        h('td', { class: 'col-num rank' }, a.rank ? String(a.rank) : ''))));
+    },
+  };
+}
