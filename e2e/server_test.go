@@ -118,13 +118,33 @@ func startArena(t *testing.T) *arena {
 }
 
 func tryStartArena(t *testing.T) (*arena, error) {
+	return tryStartArenaIn(t, t.TempDir())
+}
+
+// startArenaIn starts the program on the data directory dir and leaves stopping it to
+// the caller (a test of hard stops kills it instead).
+func startArenaIn(t *testing.T, dir string) *arena {
+	t.Helper()
+	var lastErr error
+	for range 3 {
+		a, err := tryStartArenaIn(t, dir)
+		if err == nil {
+			return a
+		}
+		lastErr = err
+	}
+	t.Fatalf("arena did not start: %v", lastErr)
+	return nil
+}
+
+func tryStartArenaIn(t *testing.T, dir string) (*arena, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
 	}
 	addr := net.JoinHostPort("127.0.0.1", port)
 	a := &arena{base: "http://" + addr, out: &lockedBuffer{}, done: make(chan error, 1)}
-	a.cmd = exec.Command(arenaBin, "--addr", addr, "--data-dir", t.TempDir(), "--shutdown-grace", "3s")
+	a.cmd = exec.Command(arenaBin, "--addr", addr, "--data-dir", dir, "--shutdown-grace", "3s")
 	a.cmd.Env = envWithout("ARENA_") // flags decide, not the developer's environment
 	a.cmd.Stdout, a.cmd.Stderr = a.out, a.out
 	if err := a.cmd.Start(); err != nil {
