@@ -81,6 +81,11 @@ func (c *Conn) enqueue(msg []byte) bool {
 func (c *Conn) writer() {
 	defer c.wg.Done()
 	var buf bytes.Buffer
+	// One timer for every write, instead of a context per frame (measurable at 500
+	// connections): a write that takes longer than writeWait closes the connection.
+	stall := time.AfterFunc(writeWait, func() { c.ws.CloseNow() })
+	stall.Stop()
+	defer stall.Stop()
 	for {
 		select {
 		case <-c.ctx.Done():
@@ -98,9 +103,9 @@ func (c *Conn) writer() {
 					break drain
 				}
 			}
-			ctx, cancel := context.WithTimeout(c.ctx, writeWait)
-			err := c.ws.Write(ctx, websocket.MessageText, buf.Bytes())
-			cancel()
+			stall.Reset(writeWait)
+			err := c.ws.Write(c.ctx, websocket.MessageText, buf.Bytes())
+			stall.Stop()
 			if err != nil {
 				go c.Close(websocket.StatusGoingAway, "write failed")
 				return

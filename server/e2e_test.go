@@ -196,6 +196,7 @@ func TestBadInput(t *testing.T) {
 	if got := p.mustOp("actor.add", map[string]any{"name": "CAW"}).Seq; got != before+2 {
 		t.Errorf("participant's op after bad input: seq %d, want %d", got, before+2)
 	}
+	waitSeq(t, before+2, fac)
 	st, _, _ := fac.snapshot()
 	if len(st.Actors) != 1 || st.Step != 2 {
 		t.Errorf("state after bad input: %d actors, step %d", len(st.Actors), st.Step)
