@@ -2,13 +2,17 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/coder/websocket"
 )
 
 // xssName is the actor name of the issue: were it ever parsed as markup, the image would
@@ -106,6 +110,7 @@ func TestBrowserWorkshopFlow(t *testing.T) {
 	actorCell := `document.querySelector('#arena-table tbody td.actor-name')`
 	pr.waitFor("the actor's row on the projector", actorCell)
 	checkNoMarkup(t, pr, actorCell)
+	checkProjectorFits(t, pr, "with the actor")
 	// 4. And the facilitator's console, live.
 	fac.waitFor("the actor in the console",
 		`[...document.querySelectorAll('#arena-edit-table tr.actor-row input.field-name')].some(e => e.value === `+js(xssName)+`)`)
@@ -196,4 +201,151 @@ func (p *tab) waitForRecord(what, meaning string, ok func(record) bool) {
 		}
 		time.Sleep(25 * time.Millisecond)
 	}
+}
+
+// checkProjectorFits asserts that the arena table fits the projector's stage. The stage hides
+// its overflow, so a table wider than it is simply cut off on the right (under the join
+// panel): the stage must not overflow sideways, the last column header must end inside the
+// stage and the viewport, and no cell's text may stick out of its cell into the next.
+func checkProjectorFits(t *testing.T, p *tab, when string) {
+	t.Helper()
+	problems := eval[[]string](p, `(() => {
+		const out = [];
+		const s = document.querySelector('.present-stage');
+		const table = document.getElementById('arena-table');
+		if (!s || !table) return ['no .present-stage or #arena-table'];
+		if (s.scrollWidth > s.clientWidth) out.push('.present-stage overflows sideways: scrollWidth ' + s.scrollWidth + ' > clientWidth ' + s.clientWidth);
+		const ths = table.querySelectorAll('thead th');
+		const last = ths[ths.length - 1];
+		const sr = s.getBoundingClientRect();
+		if (!last) out.push('#arena-table has no column headers');
+		else {
+			const r = last.getBoundingClientRect();
+			if (r.right > sr.right + 0.5 || r.right > innerWidth) {
+				out.push('last column header "' + last.textContent + '" ends at ' + Math.round(r.right) + ' px, the stage at ' + Math.round(sr.right) + ', the viewport at ' + innerWidth);
+			}
+		}
+		for (const c of table.querySelectorAll('th, td')) {
+			if (c.scrollWidth > c.clientWidth + 1) out.push('cell "' + c.textContent + '" sticks out: ' + c.scrollWidth + ' > ' + c.clientWidth + ' px');
+		}
+		return out;
+	})()`)
+	for _, m := range problems {
+		t.Errorf("%s: %s: %s", p.name, when, m)
+	}
+}
+
+// exampleActors are the actors of the team's example workshop (the domain notes): ten actors
+// with long Dutch names and resources over several lines, what a real room produces.
+var exampleActors = []map[string]any{
+	{"name": "OCMW / Sociaal Huis", "category": "core", "resources": "leefloon, budgetbegeleiding, maatschappelijk werkers, dossierkennis", "importance": 4, "replaceability": "small", "dependency": "large"},
+	{"name": "Huis van het Kind", "category": "core", "resources": "consultatiebureau, opvoedingsondersteuning, contact met jonge gezinnen", "importance": 4, "replaceability": "ratherSmall", "replaceableBy": "Kind en Gezin", "dependency": "large"},
+	{"name": "Basisschool De Regenboog", "category": "core", "resources": "dagelijks contact met ouders, zorgcoördinator, lokalen na schooltijd", "importance": 3, "replaceability": "ratherSmall", "replaceableBy": "andere wijkscholen", "dependency": "ratherLarge"},
+	{"name": "Buurtwerk (samenlevingsopbouw)", "category": "core", "resources": "vertrouwen van bewoners, wijkkennis, vrijwilligers", "importance": 3, "replaceability": "small", "dependency": "ratherLarge"},
+	{"name": "CAW (Centrum Algemeen Welzijnswerk)", "category": "peripheral", "resources": "onthaal, schuldhulp, crisisopvang", "importance": 3, "replaceability": "ratherLarge", "replaceableBy": "OCMW", "dependency": "ratherSmall"},
+	{"name": "Jeugdhuis 't Kruispunt", "category": "peripheral", "resources": "bereik van tieners, ruimte, jeugdwerkers", "importance": 2, "replaceability": "ratherLarge", "replaceableBy": "jeugdwerk van de stad", "dependency": "small"},
+	{"name": "Huisartsenpraktijk Wijkgezondheidscentrum", "category": "peripheral", "resources": "medische signalen, vertrouwensrelatie", "importance": 2, "replaceability": "ratherSmall", "dependency": "ratherSmall"},
+	{"name": "Vrijwilligersorganisatie Voedselbank", "category": "peripheral", "resources": "voedselpakketten, wekelijkse contactmomenten", "importance": 2, "replaceability": "large", "dependency": "small"},
+	{"name": "Stad Gent, dienst Welzijn", "category": "context", "resources": "subsidies, beleidskader, coördinatieopdracht", "importance": 4, "replaceability": "small", "dependency": "large"},
+	{"name": "Provincie Oost-Vlaanderen", "category": "anchoring", "resources": "projectfinanciering, expertise netwerken", "importance": 1, "replaceability": "ratherLarge", "dependency": "small"},
+}
+
+// TestBrowserProjectorFits fills a workshop with the example's ten actors and checks that the
+// projector shows the whole arena table, legibly, at 1280x720 and at 1920x1080, in both
+// languages: fitting by shrinking the type to nothing would pass the overflow checks, so the
+// stage's type has a floor too.
+func TestBrowserProjectorFits(t *testing.T) {
+	requireChromium(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	srv := startArena(t)
+	b := startBrowser(t, ctx)
+	code, token := createWorkshop(t, srv.base, "Samen tegen kinderarmoede in de Brugse Poort")
+
+	pr := b.newTab(t, "projector", desktop)
+	pr.do("open the projector", chromedp.Navigate(srv.base+"/w/"+code+"/present"))
+	pr.waitFor("the projector to connect", `document.querySelector('#conn-status[data-state="connected"]')`)
+
+	// The facilitator's ops, over a WebSocket of its own: at most 20 ops a second.
+	wsURL := "ws" + strings.TrimPrefix(srv.base, "http") + "/api/workshops/" + code + "/ws"
+	c, _, err := websocket.Dial(ctx, wsURL, nil)
+	if err != nil {
+		t.Fatalf("dial %s: %v", wsURL, err)
+	}
+	defer c.CloseNow()
+	go func() { // what it answers is seen on the projector; read it to keep the socket going
+		for {
+			if _, _, err := c.Read(ctx); err != nil {
+				return
+			}
+		}
+	}()
+	send := func(v any) {
+		t.Helper()
+		buf, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Write(ctx, websocket.MessageText, buf); err != nil {
+			t.Fatalf("send %s: %v", buf, err)
+		}
+		time.Sleep(60 * time.Millisecond)
+	}
+	send(map[string]any{"type": "hello", "role": "participant", "name": "Fien", "facilitatorToken": token})
+	send(map[string]any{"type": "op", "ref": "step", "op": "step.set", "data": map[string]any{"step": 2}})
+	for i, a := range exampleActors {
+		send(map[string]any{"type": "op", "ref": strconv.Itoa(i), "op": "actor.add", "data": a})
+	}
+	pr.waitFor("the ten actors on the projector", `document.querySelectorAll('#arena-table tbody tr').length === 10`)
+	c.Close(websocket.StatusNormalClosure, "")
+
+	check := func(when string, minFont float64) {
+		t.Helper()
+		checkProjectorFits(t, pr, when)
+		px := eval[float64](pr, `parseFloat(getComputedStyle(document.querySelector('.present-stage')).fontSize)`)
+		if px < minFont {
+			t.Errorf("projector: %s: the stage's type is %.1f px, below %.0f px: too small for the back of the room", when, px, minFont)
+		}
+		t.Logf("projector: %s: type %.1f px", when, px)
+	}
+	check("10 actors at 1280x720", 12)
+	pr.screenshot(os.Getenv("ARENA_SCREENSHOTS"), "projector-example.png")
+
+	pr.do("switch to English", chromedp.Click(chromedp.CSS(`.lang-btn[lang="en"]`)))
+	pr.waitFor("the English table", `document.querySelector('#arena-table th')?.textContent === 'Actor' && document.documentElement.lang === 'en'`)
+	check("10 actors at 1280x720 in English", 12)
+
+	pr.do("widen the projector", chromedp.EmulateViewport(1920, 1080))
+	pr.waitFor("the wide layout", `innerWidth === 1920 && document.querySelector('.present-stage').clientWidth > 1400`)
+	// The projector refits on the resize event, which comes with the next rendering update:
+	// wait two frames so that the check sees the refitted table, not the old scale.
+	eval[chromedp.Void](pr, `window.arenaFramesDone = false, requestAnimationFrame(() => requestAnimationFrame(() => { window.arenaFramesDone = true; }))`)
+	pr.waitFor("two frames after the resize", `window.arenaFramesDone`)
+	check("10 actors at 1920x1080 in English", 18)
+	pr.do("switch to Dutch", chromedp.Click(chromedp.CSS(`.lang-btn[lang="nl"]`)))
+	pr.waitFor("the Dutch table", `document.documentElement.lang === 'nl'`)
+	check("10 actors at 1920x1080", 18)
+
+	for _, e := range pr.record().exceptions {
+		t.Errorf("projector: uncaught exception: %s", e)
+	}
+}
+
+// createWorkshop creates a workshop through the API and answers its code and facilitator token.
+func createWorkshop(t *testing.T, base, title string) (code, token string) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"title": title})
+	resp, err := http.Post(base+"/api/workshops", "application/json", strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatalf("create workshop: %v", err)
+	}
+	defer resp.Body.Close()
+	var w struct {
+		Code             string `json:"code"`
+		FacilitatorToken string `json:"facilitatorToken"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&w); err != nil || resp.StatusCode/100 != 2 || w.Code == "" || w.FacilitatorToken == "" {
+		t.Fatalf("create workshop: status %d, %+v, %v", resp.StatusCode, w, err)
+	}
+	return w.Code, w.FacilitatorToken
 }

@@ -48,14 +48,22 @@ function projectorView({ store, status }, summary) {
   });
   const stageBox = h('main', { class: 'present-stage' }, stage.el);
 
-  // fit shrinks the stage's type until its content fits the screen, and grows it back when
-  // the content shrinks. Wrapping makes height jump with size, so search rather than step.
-  function fit() {
-    const fits = (scale) => {
-      stageBox.style.setProperty('--fit', scale.toFixed(3));
-      return stageBox.scrollHeight <= stageBox.clientHeight + 1;
-    };
-    if (fits(1)) return;
+  // fit shrinks the stage's type until its content fits the screen, both ways, and grows it
+  // back when the content shrinks. Wrapping makes the size jump with the scale, so search
+  // rather than step. A table cell whose content sticks out (a word or a chip wider than its
+  // column) does not fit either. Words are broken mid-word only as a last resort: when that is
+  // the only way to fit at all, or buys clearly larger type.
+  function fits(scale) {
+    stageBox.style.setProperty('--fit', scale.toFixed(3));
+    if (stageBox.scrollHeight > stageBox.clientHeight + 1) return false;
+    if (stageBox.scrollWidth > stageBox.clientWidth + 1) return false;
+    for (const c of stageBox.querySelectorAll('th, td')) {
+      if (c.scrollWidth > c.clientWidth + 1) return false;
+    }
+    return true;
+  }
+  function largestFit() {
+    if (fits(1)) return { scale: 1, ok: true };
     let lo = MIN_SCALE;
     let hi = 1;
     for (let i = 0; i < 7; i++) {
@@ -63,7 +71,17 @@ function projectorView({ store, status }, summary) {
       if (fits(mid)) lo = mid;
       else hi = mid;
     }
-    fits(lo);
+    return { scale: lo, ok: fits(lo) };
+  }
+  function fit() {
+    stageBox.classList.remove('fit-break');
+    const whole = largestFit();
+    if (whole.ok && whole.scale === 1) return;
+    stageBox.classList.add('fit-break');
+    const broken = largestFit();
+    if (broken.ok && (!whole.ok || broken.scale > whole.scale * 1.15)) return;
+    stageBox.classList.remove('fit-break');
+    fits(whole.scale);
   }
 
   function render() {
@@ -114,12 +132,12 @@ function arenaTable(store) {
   const table = h('table', { id: 'arena-table', class: 'arena-table' },
     h('thead', null, h('tr', null,
       h('th', { class: 'col-name' }, t('actor.name')),
-      h('th', null, t('actor.category')),
+      h('th', { class: 'col-cat' }, t('actor.category')),
       h('th', { class: 'col-resources' }, t('actor.resources')),
-      h('th', { class: 'col-num' }, t('actor.importance')),
-      h('th', null, t('actor.replaceabilityBy')),
-      h('th', null, t('actor.dependencyShort')),
-      h('th', { class: 'col-num' }, t('actor.rank')))),
+      h('th', { class: 'col-num col-imp' }, t('actor.importance')),
+      h('th', { class: 'col-replace' }, t('actor.replaceabilityBy')),
+      h('th', { class: 'col-dep' }, t('actor.dependencyShort')),
+      h('th', { class: 'col-num col-rank' }, t('actor.rank')))),
     body);
   return {
     el: h('div', { class: 'arena-present' }, table, empty),
