@@ -169,9 +169,6 @@ func (c *Conn) Close(code websocket.StatusCode, reason string) {
 	})
 }
 
-// Done is closed when the connection is closing.
-func (c *Conn) Done() <-chan struct{} { return c.ctx.Done() }
-
 // limiter is a token bucket: PROTOCOL.md allows 20 ops a second on average, bursts of 40.
 type limiter struct {
 	mu     sync.Mutex

@@ -127,16 +127,6 @@ func (r *room) sendPresence() {
 	}
 }
 
-// Online returns the participants online in this room now (ids) and the viewers.
-func (r *room) presence() (online []string, viewers int) {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	for id := range r.online {
-		online = append(online, id)
-	}
-	return online, r.views
-}
-
 // closeAll closes every connection with code (in parallel: each close may flush).
 func (r *room) closeAll(code int, reason string, only string) {
 	r.mu.RLock()
