@@ -321,13 +321,11 @@ func (h *Hub) welcome(ctx context.Context, id string, you You, lastSeq *uint64) 
 		evs, err := h.eng.Since(ctx, id, *lastSeq)
 		if err == nil {
 			msg.Seq = *lastSeq + uint64(len(evs))
-			msg.Events = make([]json.RawMessage, len(evs))
+			raw := make([]json.RawMessage, len(evs))
 			for i, e := range evs {
-				msg.Events[i] = e
+				raw[i] = e
 			}
-			if len(evs) == 0 {
-				msg.Events = []json.RawMessage{}
-			}
+			msg.Events = &raw
 			b, err := json.Marshal(msg)
 			return b, msg.Seq, err
 		}

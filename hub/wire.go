@@ -46,12 +46,12 @@ type You struct {
 }
 
 type welcomeMsg struct {
-	Type       string            `json:"type"`
-	You        You               `json:"you"`
-	Seq        uint64            `json:"seq"`
-	ServerTime int64             `json:"serverTime"`
-	State      *session.State    `json:"state,omitempty"`
-	Events     []json.RawMessage `json:"events,omitempty"`
+	Type       string             `json:"type"`
+	You        You                `json:"you"`
+	Seq        uint64             `json:"seq"`
+	ServerTime int64              `json:"serverTime"`
+	State      *session.State     `json:"state,omitempty"`
+	Events     *[]json.RawMessage `json:"events,omitempty"` // a pointer, so that no missed events still sends "events":[]
 }
 
 type ackMsg struct {

@@ -135,6 +135,12 @@ func TestResumeWithLastSeq(t *testing.T) {
 	fac.mustOp("lock.set", map[string]any{"locked": true})
 	waitSeq(t, last+1, r)
 
+	// Resuming with nothing missed gets an empty list of events, not nothing.
+	cur := connectRaw(t, s, w.Code, map[string]any{"role": "viewer", "lastSeq": last + 1})
+	if m := cur.next(5 * time.Second); m.State != nil || !strings.Contains(string(m.raw), `"events":[]`) {
+		t.Errorf("lastSeq at the current seq: want \"events\":[], got %s", m.raw)
+	}
+
 	// lastSeq beyond the current seq gets a snapshot.
 	far := connectRaw(t, s, w.Code, map[string]any{"role": "viewer", "lastSeq": last + 100})
 	if m := far.next(5 * time.Second); m.State == nil || m.Seq != last+1 {
