@@ -62,8 +62,9 @@ func (c *Committed) Wait(ctx context.Context) error {
 	}
 }
 
-// Deliver receives the committed events of every workshop in seq order per workshop. It
-// must not block: it is called on the engine's commit path.
+// Deliver receives the committed events of every watched workshop in seq order per
+// workshop. It must not block: it is called on the engine's commit path. A call with
+// seq 0 and a nil event says that the workshop was deleted (by any instance).
 type Deliver func(workshopID string, seq uint64, event []byte)
 
 // Engine stores workshops and orders their events. All methods may be called concurrently.
@@ -89,6 +90,11 @@ type Engine interface {
 	Ping(ctx context.Context) error
 	// SetDeliver sets the handler of committed events; call it once, before any Update.
 	SetDeliver(d Deliver)
+	// Watch asks for the delivery of a workshop's events on this instance (the hub
+	// watches the workshops it has connections of); Unwatch ends one Watch. Calls nest.
+	// They do not block on the store: events missed while subscribing are caught up.
+	Watch(id string)
+	Unwatch(id string)
 	// Close stops the engine after pending commits are written.
 	Close() error
 }

@@ -15,6 +15,11 @@ import (
 type engineFactory struct {
 	name string
 	open func(tb testing.TB) Engine
+	// reopen closes e and opens the same store again (a restart of the instance).
+	reopen func(tb testing.TB, e Engine) Engine
+	// another opens a second instance on the same store, or is nil when the engine
+	// lives in one process.
+	another func(tb testing.TB, e Engine) Engine
 }
 
 // testEngines is the one engine suite; every engine runs all of it.
@@ -26,6 +31,7 @@ func testEngines(t *testing.T, f engineFactory) {
 	t.Run("Tokens", func(t *testing.T) { testTokens(t, f) })
 	t.Run("Durable", func(t *testing.T) { testDurable(t, f) })
 	t.Run("Delete", func(t *testing.T) { testDelete(t, f) })
+	t.Run("Instances", func(t *testing.T) { testInstances(t, f) })
 }
 
 func TestLocalEngine(t *testing.T) {
@@ -42,6 +48,7 @@ func TestLocalEngine(t *testing.T) {
 			localDirs.Store(l, dir)
 			return l
 		},
+		reopen: reopenLocal,
 	})
 }
 
@@ -49,6 +56,9 @@ var localDirs sync.Map // *Local -> dir, for reopening
 
 func reopenLocal(tb testing.TB, e Engine) Engine {
 	tb.Helper()
+	if err := e.Close(); err != nil {
+		tb.Fatal(err)
+	}
 	dir, ok := localDirs.Load(e)
 	if !ok {
 		tb.Fatal("no directory for engine")
@@ -132,6 +142,12 @@ func testConcurrentUpdates(t *testing.T, f engineFactory) {
 	d := &delivered{seq: map[string][]uint64{}}
 	e.SetDeliver(d.handler)
 	m, _ := newWorkshop(t, e)
+	e.Watch(m.ID)
+	defer e.Unwatch(m.ID)
+	_, start, err := e.Snapshot(context.Background(), m.ID) // delivered from here on
+	if err != nil {
+		t.Fatal(err)
+	}
 	const writers, each = 8, 24 // 192 actors, under the limit of 200
 	var wg sync.WaitGroup
 	for w := range writers {
@@ -149,10 +165,13 @@ func testConcurrentUpdates(t *testing.T, f engineFactory) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	got := d.seq[m.ID]
-	want := uint64(1) // the facilitator's join
+	want := start + 1
 	for _, s := range got {
+		if s <= start {
+			continue // the local engine delivers every commit, watched or not
+		}
 		if s != want {
-			t.Fatalf("deliveries out of order: %v", got)
+			t.Fatalf("deliveries out of order after %d: %v", start, got)
 		}
 		want++
 	}
@@ -234,10 +253,7 @@ func testDurable(t *testing.T, f engineFactory) {
 	if seq != last.Seq {
 		t.Fatalf("seq %d, want %d", seq, last.Seq)
 	}
-	if err := e.Close(); err != nil {
-		t.Fatal(err)
-	}
-	e2 := reopenLocal(t, e)
+	e2 := f.reopen(t, e)
 	got, seq2, err := e2.Snapshot(context.Background(), m.ID)
 	if err != nil || seq2 != seq || len(got.Actors) != len(want.Actors) {
 		t.Fatalf("after reopen: seq %d (want %d), %d actors (want %d), %v", seq2, seq, len(got.Actors), len(want.Actors), err)
@@ -266,5 +282,92 @@ func testDelete(t *testing.T, f engineFactory) {
 	defer cancel()
 	if _, err := e.Update(ctx, m.ID, opFn(session.OpStepSet, `{"step":2}`)); !errors.Is(err, ErrNotFound) {
 		t.Errorf("update after delete: %v", err)
+	}
+}
+
+// testInstances runs several instances on one store: writers on each, one order, and
+// every instance delivers every event in order.
+func testInstances(t *testing.T, f engineFactory) {
+	if f.another == nil {
+		t.Skipf("%s runs in one process", f.name)
+	}
+	e1 := f.open(t)
+	e2 := f.another(t, e1)
+	e3 := f.another(t, e1)
+	m, _ := newWorkshop(t, e1)
+	engines := []Engine{e1, e2, e3}
+	ds := make([]*delivered, len(engines))
+	starts := make([]uint64, len(engines))
+	for i, e := range engines {
+		ds[i] = &delivered{seq: map[string][]uint64{}}
+		e.SetDeliver(ds[i].handler)
+		e.Watch(m.ID)
+		defer e.Unwatch(m.ID)
+		_, starts[i], _ = e.Snapshot(context.Background(), m.ID)
+	}
+	const each = 30 // per writer; 2 writers per instance: 180 actors
+	var wg sync.WaitGroup
+	for i, e := range engines {
+		for w := range 2 {
+			wg.Go(func() {
+				for k := range each {
+					commit(t, e, m.ID, opFn(session.OpActorAdd, fmt.Sprintf(`{"name":"i%d-w%d-%d"}`, i, w, k)))
+				}
+			})
+		}
+	}
+	wg.Wait()
+	_, last, _ := e1.Snapshot(context.Background(), m.ID)
+	want := uint64(1 + len(engines)*2*each)
+	if last != want {
+		// e1's replica may lag a moment behind the others' commits.
+		waitFor(t, func() bool { _, last, _ = e1.Snapshot(context.Background(), m.ID); return last == want })
+	}
+	for i, e := range engines {
+		waitFor(t, func() bool {
+			ds[i].mu.Lock()
+			defer ds[i].mu.Unlock()
+			got := ds[i].seq[m.ID]
+			return len(got) > 0 && got[len(got)-1] == want
+		})
+		ds[i].mu.Lock()
+		next := starts[i] + 1
+		for _, s := range ds[i].seq[m.ID] {
+			if s <= starts[i] {
+				continue
+			}
+			if s != next {
+				t.Errorf("instance %d delivered out of order: %v", i, ds[i].seq[m.ID])
+				break
+			}
+			next++
+		}
+		ds[i].mu.Unlock()
+		st, seq, err := e.Snapshot(context.Background(), m.ID)
+		if err != nil || seq != want || len(st.Actors) != len(engines)*2*each {
+			t.Errorf("instance %d: seq %d, %d actors, %v", i, seq, len(st.Actors), err)
+		}
+	}
+	// A delete on one instance reaches the watchers of the others.
+	if err := e2.Delete(context.Background(), m.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool {
+		ds[0].mu.Lock()
+		defer ds[0].mu.Unlock()
+		got := ds[0].seq[m.ID]
+		return got[len(got)-1] == 0
+	})
+}
+
+// waitFor polls cond for up to 10 s.
+func waitFor(tb testing.TB, cond func() bool) {
+	tb.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			tb.Fatal("condition not met within 10 s")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -79,6 +79,10 @@ func (h *Hub) deliver(id string, seq uint64, msg []byte) {
 	if r == nil {
 		return
 	}
+	if seq == 0 && msg == nil { // deleted, maybe by another instance
+		go r.closeAll(CloseDeleted, "workshop deleted", "")
+		return
+	}
 	r.fanout(seq, msg)
 	// A removed participant's connections close 4003 on every instance that holds them.
 	if bytes.Contains(msg, removedPrefix) {
@@ -90,22 +94,32 @@ func (h *Hub) deliver(id string, seq uint64, msg []byte) {
 	}
 }
 
+// room returns the room of workshop id, making it (and watching the workshop's events)
+// when there is none.
 func (h *Hub) room(id string) *room {
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	r := h.rooms[id]
-	if r == nil {
+	made := r == nil
+	if made {
 		r = newRoom(h, id)
 		h.rooms[id] = r
+	}
+	h.mu.Unlock()
+	if made {
+		h.eng.Watch(id)
 	}
 	return r
 }
 
 func (h *Hub) dropRoom(r *room) {
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.rooms[r.id] == r {
+	dropped := h.rooms[r.id] == r
+	if dropped {
 		delete(h.rooms, r.id)
+	}
+	h.mu.Unlock()
+	if dropped {
+		h.eng.Unwatch(r.id)
 	}
 }
 

@@ -115,6 +115,12 @@ func OpenLocal(dir string) (*Local, error) {
 // SetDeliver sets the handler of committed events.
 func (l *Local) SetDeliver(d Deliver) { l.deliver = d }
 
+// Watch does nothing: one process sees every commit.
+func (l *Local) Watch(string) {}
+
+// Unwatch does nothing.
+func (l *Local) Unwatch(string) {}
+
 func wsBucket(id string) []byte { return []byte("w:" + id) }
 
 func seqKey(seq uint64) []byte {

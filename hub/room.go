@@ -94,7 +94,7 @@ func (r *room) leave(c *Conn) {
 	r.queuePresence()
 	if len(r.conns) == 0 {
 		r.dead = true
-		r.hub.dropRoom(r)
+		go r.hub.dropRoom(r)
 	}
 }
 

@@ -1,0 +1,206 @@
+package hub
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/arena-workshop/arena/session"
+)
+
+// redisURL is the Redis the tests use: REDIS_URL, or the usual local one.
+func redisURL() string {
+	if u := os.Getenv("REDIS_URL"); u != "" {
+		return u
+	}
+	return "redis://localhost:6379"
+}
+
+// needRedis returns a client of the test Redis, or skips loudly when none answers
+// (and fails under CI=true, where .ci/run has started one).
+func needRedis(tb testing.TB) *redis.Client {
+	tb.Helper()
+	opt, err := redis.ParseURL(redisURL())
+	if err != nil {
+		tb.Fatalf("REDIS_URL: %v", err)
+	}
+	c := redis.NewClient(opt)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := c.Ping(ctx).Err(); err != nil {
+		c.Close()
+		msg := "!!! NO REDIS at " + redisURL() + " (" + err.Error() + "): the Redis engine is NOT tested; start redis-server or set REDIS_URL"
+		if os.Getenv("CI") == "true" {
+			tb.Fatal(msg)
+		}
+		tb.Skip(msg)
+	}
+	tb.Cleanup(func() { c.Close() })
+	return c
+}
+
+// testPrefix returns a fresh key prefix and deletes its keys when the test ends.
+func testPrefix(tb testing.TB, c *redis.Client) string {
+	tb.Helper()
+	b := make([]byte, 6)
+	rand.Read(b)
+	prefix := "arena-test:" + hex.EncodeToString(b) + ":"
+	tb.Cleanup(func() {
+		ctx := context.Background()
+		iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+		for iter.Next(ctx) {
+			c.Del(ctx, iter.Val())
+		}
+	})
+	return prefix
+}
+
+var redisPrefixes sync.Map // *Redis -> prefix, for reopening and second instances
+
+func openRedisEngine(tb testing.TB, prefix, name string) *Redis {
+	tb.Helper()
+	e, err := OpenRedis(context.Background(), RedisOptions{URL: redisURL(), Prefix: prefix, ClientName: name})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { e.Close() })
+	redisPrefixes.Store(e, prefix)
+	return e
+}
+
+func redisFactory() engineFactory {
+	prefixOf := func(tb testing.TB, e Engine) string {
+		p, ok := redisPrefixes.Load(e)
+		if !ok {
+			tb.Fatal("no prefix for engine")
+		}
+		return p.(string)
+	}
+	return engineFactory{
+		name: "redis",
+		open: func(tb testing.TB) Engine {
+			c := needRedis(tb)
+			return openRedisEngine(tb, testPrefix(tb, c), "arena-test")
+		},
+		reopen: func(tb testing.TB, e Engine) Engine {
+			if err := e.Close(); err != nil {
+				tb.Fatal(err)
+			}
+			return openRedisEngine(tb, prefixOf(tb, e), "arena-test")
+		},
+		another: func(tb testing.TB, e Engine) Engine {
+			return openRedisEngine(tb, prefixOf(tb, e), "arena-test")
+		},
+	}
+}
+
+func TestRedisEngine(t *testing.T) {
+	testEngines(t, redisFactory())
+}
+
+// killPubSub kills the pub/sub connection of the client named name (by its id, so that
+// other tests sharing this Redis keep theirs).
+func killPubSub(tb testing.TB, c *redis.Client, name string) int {
+	tb.Helper()
+	ctx := context.Background()
+	list, err := c.ClientList(ctx).Result()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	killed := 0
+	for _, line := range strings.Split(list, "\n") {
+		if !strings.Contains(line, " name="+name+" ") || !strings.Contains(line, "sub=") || strings.Contains(line, " sub=0 ") {
+			continue
+		}
+		for _, f := range strings.Fields(line) {
+			if id, ok := strings.CutPrefix(f, "id="); ok {
+				if err := c.Do(ctx, "CLIENT", "KILL", "ID", id).Err(); err != nil {
+					tb.Fatalf("client kill: %v", err)
+				}
+				killed++
+			}
+		}
+	}
+	return killed
+}
+
+// An instance whose pub/sub connection dies keeps delivering every event, in order:
+// it resubscribes and reads what it missed from the log.
+func TestRedisPubSubKilled(t *testing.T) {
+	c := needRedis(t)
+	prefix := testPrefix(t, c)
+	e1 := openRedisEngine(t, prefix, "arena-test")
+	name := "arena-test-" + strings.TrimSuffix(strings.TrimPrefix(prefix, "arena-test:"), ":")
+	e2 := openRedisEngine(t, prefix, name)
+	m, _ := newWorkshop(t, e1)
+	d := &delivered{seq: map[string][]uint64{}}
+	e2.SetDeliver(d.handler)
+	e2.Watch(m.ID)
+	defer e2.Unwatch(m.ID)
+	_, start, _ := e2.Snapshot(context.Background(), m.ID)
+	waitFor(t, func() bool { return killPubSubCount(c, name) == 1 }) // subscribed
+	const ops = 150
+	kills := 0
+	for i := range ops {
+		commit(t, e1, m.ID, opFn(session.OpActorUpdate, fmt.Sprintf(`{"id":%q,"name":"n%d"}`, firstActor(t, e1, m.ID), i)))
+		if i%40 == 20 {
+			kills += killPubSub(t, c, name)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if kills < 3 {
+		t.Fatalf("killed %d pub/sub connections, want 3 or more", kills)
+	}
+	_, last, _ := e1.Snapshot(context.Background(), m.ID)
+	waitFor(t, func() bool {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		got := d.seq[m.ID]
+		return len(got) > 0 && got[len(got)-1] == last
+	})
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	next := start + 1
+	for _, s := range d.seq[m.ID] {
+		if s != next {
+			t.Fatalf("delivered out of order after %d: %v", start, d.seq[m.ID])
+		}
+		next++
+	}
+}
+
+// killPubSubCount counts the pub/sub connections of the client named name.
+func killPubSubCount(c *redis.Client, name string) int {
+	list, err := c.ClientList(context.Background()).Result()
+	if err != nil {
+		return -1
+	}
+	n := 0
+	for _, line := range strings.Split(list, "\n") {
+		if strings.Contains(line, " name="+name+" ") && strings.Contains(line, "sub=") && !strings.Contains(line, " sub=0 ") {
+			n++
+		}
+	}
+	return n
+}
+
+var actorOnce sync.Map // workshop id -> actor id
+
+// firstActor returns an actor of the workshop, adding one the first time.
+func firstActor(tb testing.TB, e Engine, id string) string {
+	tb.Helper()
+	if a, ok := actorOnce.Load(id); ok {
+		return a.(string)
+	}
+	c := commit(tb, e, id, opFn(session.OpActorAdd, `{"name":"first"}`))
+	actorOnce.Store(id, c.ID)
+	return c.ID
+}
