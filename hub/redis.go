@@ -592,10 +592,11 @@ func (e *Redis) commitAll(r *replica) {
 // commitBatch decides every request of batch on the latest state and commits them in
 // one script call; when another instance committed first it catches up and decides again.
 func (e *Redis) commitBatch(ctx context.Context, r *replica, batch []*redisReq) {
+	// fail answers err to every request that fn did not refuse itself.
 	fail := func(err error) {
 		for _, q := range batch {
-			if q.err == nil && q.res == nil {
-				q.err = err
+			if q.err == nil {
+				q.res, q.err = nil, err
 			}
 		}
 	}

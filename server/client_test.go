@@ -30,11 +30,18 @@ func startServer(tb testing.TB, dataDir string) *testServer {
 	if dataDir == "" {
 		dataDir = tb.TempDir()
 	}
+	return startServerArgs(tb, dataDir, "--data-dir", dataDir)
+}
+
+// startServerArgs starts the program with args beside its address and grace.
+func startServerArgs(tb testing.TB, dataDir string, args ...string) *testServer {
+	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
+	args = append([]string{"--addr", "127.0.0.1:0", "--shutdown-grace", "3s"}, args...)
 	go func() {
-		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--data-dir", dataDir, "--shutdown-grace", "3s"}, func(string) string { return "" }, io.Discard, ready)
+		done <- run(ctx, args, func(string) string { return "" }, io.Discard, ready)
 	}()
 	var addr string
 	select {

@@ -18,6 +18,10 @@ type config struct {
 	Grace     time.Duration
 	LogLevel  string
 	LogFormat string
+
+	RedisURL    string
+	RedisPrefix string
+	Retention   time.Duration
 }
 
 // option binds one flag to its environment variable, for --help and the README table.
@@ -32,6 +36,9 @@ var options = []option{
 	{"shutdown-grace", "ARENA_SHUTDOWN_GRACE", "10s", "how long a stop may take to close websockets and flush"},
 	{"log-level", "ARENA_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"log-format", "ARENA_LOG_FORMAT", "text", "text or json"},
+	{"redis-url", "REDIS_URL", "", "Redis to share workshops between instances (redis://host:6379/0); empty: the embedded store in --data-dir"},
+	{"redis-prefix", "ARENA_REDIS_PREFIX", "arena:", "prefix of every Redis key and channel (several deployments can share one Redis)"},
+	{"retention", "ARENA_RETENTION", "720h", "Redis engine: a workshop is deleted after this long without a change"},
 }
 
 // parseConfig reads flags from args, with environment variables as defaults.
@@ -56,10 +63,17 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	c := config{
 		Addr: *vals["addr"], DataDir: *vals["data-dir"], PublicURL: strings.TrimRight(*vals["public-url"], "/"),
 		LogLevel: *vals["log-level"], LogFormat: *vals["log-format"],
+		RedisURL: *vals["redis-url"], RedisPrefix: *vals["redis-prefix"],
 	}
 	var err error
 	if c.Grace, err = time.ParseDuration(*vals["shutdown-grace"]); err != nil || c.Grace <= 0 {
 		return config{}, fmt.Errorf("--shutdown-grace: want a positive duration such as 10s, got %q", *vals["shutdown-grace"])
+	}
+	if c.Retention, err = time.ParseDuration(*vals["retention"]); err != nil || c.Retention < time.Hour {
+		return config{}, fmt.Errorf("--retention: want a duration of at least 1h such as 720h, got %q", *vals["retention"])
+	}
+	if c.RedisPrefix == "" {
+		return config{}, fmt.Errorf("--redis-prefix must not be empty")
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return config{}, fmt.Errorf("--log-format: want text or json, got %q", c.LogFormat)

@@ -8,12 +8,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/arena-workshop/arena/hub"
 )
@@ -44,7 +47,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
-	eng, err := hub.OpenLocal(cfg.DataDir)
+	eng, engName, err := openEngine(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -56,7 +59,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		eng.Close()
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
-	log.Info("arena listening", "addr", ln.Addr().String(), "engine", "local", "dataDir", cfg.DataDir)
+	log.Info("arena listening", "addr", ln.Addr().String(), "engine", engName)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -87,6 +90,33 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	log.Info("arena stopped")
 	return nil
+}
+
+// openEngine opens the Redis engine when a Redis URL is set, else the local one.
+func openEngine(ctx context.Context, cfg config, log *slog.Logger) (hub.Engine, string, error) {
+	if cfg.RedisURL == "" {
+		eng, err := hub.OpenLocal(cfg.DataDir)
+		return eng, "local (" + cfg.DataDir + ")", err
+	}
+	// go-redis logs through a process-wide logger: route it to ours, at debug level
+	// (the engine itself warns about what matters, once per outage).
+	redis.SetLogger(redisLog{log})
+	name, _ := os.Hostname()
+	eng, err := hub.OpenRedis(ctx, hub.RedisOptions{
+		URL: cfg.RedisURL, Prefix: cfg.RedisPrefix, Retention: cfg.Retention,
+		ClientName: "arena-" + name, Log: log,
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return eng, "redis", nil
+}
+
+// redisLog adapts slog to go-redis's logger.
+type redisLog struct{ log *slog.Logger }
+
+func (l redisLog) Printf(ctx context.Context, format string, v ...any) {
+	l.log.Debug("redis: " + fmt.Sprintf(format, v...))
 }
 
 // healthcheck asks the server on this machine for /healthz (for the container's

@@ -1,0 +1,337 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// testRedisURL is the Redis the tests use: REDIS_URL, or the usual local one.
+func testRedisURL() string {
+	if u := os.Getenv("REDIS_URL"); u != "" {
+		return u
+	}
+	return "redis://localhost:6379"
+}
+
+// needRedis returns the URL of a Redis that answers, or skips loudly (fails under CI=true).
+func needRedis(tb testing.TB) string {
+	tb.Helper()
+	url := testRedisURL()
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		tb.Fatalf("REDIS_URL: %v", err)
+	}
+	c := redis.NewClient(opt)
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := c.Ping(ctx).Err(); err != nil {
+		msg := "!!! NO REDIS at " + url + " (" + err.Error() + "): the multi-instance tests did NOT run; start redis-server or set REDIS_URL"
+		if os.Getenv("CI") == "true" {
+			tb.Fatal(msg)
+		}
+		tb.Skip(msg)
+	}
+	return url
+}
+
+// redisPrefix returns a fresh key prefix on url and deletes its keys when the test ends.
+func redisPrefix(tb testing.TB, url string) string {
+	tb.Helper()
+	b := make([]byte, 6)
+	rand.Read(b)
+	prefix := "arena-test:" + hex.EncodeToString(b) + ":"
+	tb.Cleanup(func() {
+		opt, _ := redis.ParseURL(url)
+		c := redis.NewClient(opt)
+		defer c.Close()
+		ctx := context.Background()
+		iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+		for iter.Next(ctx) {
+			c.Del(ctx, iter.Val())
+		}
+	})
+	return prefix
+}
+
+// startInstances starts n instances of the program on one Redis and key prefix.
+func startInstances(tb testing.TB, n int, url, prefix string) []*testServer {
+	tb.Helper()
+	out := make([]*testServer, n)
+	for i := range out {
+		out[i] = startServerArgs(tb, "", "--redis-url", url, "--redis-prefix", prefix)
+	}
+	return out
+}
+
+// settle sends one facilitator op and waits until every client has seen its event and
+// none saw a gap; it returns the common state as JSON.
+func settle(tb testing.TB, fac *client, clients []*client, step int) string {
+	tb.Helper()
+	ack := fac.mustOp("step.set", map[string]any{"step": step})
+	deadline := time.Now().Add(15 * time.Second)
+	for _, c := range clients {
+		for {
+			_, seq, gap := c.snapshot()
+			if gap != nil {
+				tb.Fatalf("client %s: %v", c.you.Name, gap)
+			}
+			if seq >= ack.Seq {
+				break
+			}
+			if time.Now().After(deadline) {
+				tb.Fatalf("client %s at seq %d, want %d", c.you.Name, seq, ack.Seq)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	want := ""
+	for i, c := range clients {
+		st, seq, _ := c.snapshot()
+		if seq != ack.Seq {
+			tb.Fatalf("client %s moved past the last op: seq %d, want %d", c.you.Name, seq, ack.Seq)
+		}
+		got := stateJSON(tb, st)
+		if i == 0 {
+			want = got
+		} else if got != want {
+			tb.Fatalf("client %s differs from client %s:\n%s\n%s", c.you.Name, clients[0].you.Name, got, want)
+		}
+	}
+	return want
+}
+
+// Clients spread over 2 and 3 instances add and edit at once: every client ends with
+// the same state and an unbroken seq.
+func TestInstancesConverge(t *testing.T) {
+	url := needRedis(t)
+	for _, n := range []int{2, 3} {
+		t.Run(fmt.Sprintf("instances=%d", n), func(t *testing.T) {
+			srvs := startInstances(t, n, url, redisPrefix(t, url))
+			w := srvs[0].create(t, "Cluster")
+			fac := connect(t, srvs[n-1], w.Code, map[string]any{"role": "participant", "name": "Fien", "facilitatorToken": w.FacilitatorToken})
+			const nClients, adds = 6, 12
+			clients := []*client{fac}
+			for i := range nClients {
+				clients = append(clients, connect(t, srvs[i%n], w.Code, map[string]any{"role": "participant", "name": fmt.Sprintf("P%d", i)}))
+			}
+			viewer := connect(t, srvs[1], w.Code, map[string]any{"role": "viewer"})
+			clients = append(clients, viewer)
+
+			ids := make([][]string, nClients)
+			var wg sync.WaitGroup
+			for i := range nClients {
+				c := clients[1+i]
+				wg.Go(func() {
+					for k := range adds {
+						a := c.mustOp("actor.add", map[string]any{"name": fmt.Sprintf("c%d-%d", i, k)})
+						ids[i] = append(ids[i], a.ID)
+					}
+				})
+			}
+			wg.Wait()
+			// Then each edits the actors of its neighbour, on another instance.
+			for i := range nClients {
+				c := clients[1+i]
+				wg.Go(func() {
+					for k, id := range ids[(i+1)%nClients][:6] {
+						c.mustOp("actor.update", map[string]any{"id": id, "importance": 1 + k%4, "resources": fmt.Sprintf("by c%d", i)})
+					}
+				})
+			}
+			wg.Wait()
+			final := settle(t, fac, clients, 2)
+			for i := range nClients {
+				for _, id := range ids[i] {
+					if !strings.Contains(final, id) {
+						t.Errorf("acknowledged actor %s missing", id)
+					}
+				}
+			}
+			st, _, _ := fac.snapshot()
+			if len(st.Actors) != nClients*adds {
+				t.Errorf("%d actors, want %d", len(st.Actors), nClients*adds)
+			}
+			// A late joiner on another instance gets the same state.
+			late := connect(t, srvs[0], w.Code, map[string]any{"role": "viewer"})
+			lst, _, _ := late.snapshot()
+			if got := stateJSON(t, lst); got != final {
+				t.Errorf("late joiner differs:\n%s\n%s", got, final)
+			}
+		})
+	}
+}
+
+// redisProc is a redis-server of the test's own, so that it can be stopped.
+type redisProc struct {
+	port, dir string
+	cmd       *exec.Cmd
+}
+
+func startRedisProc(tb testing.TB, port, dir string) *redisProc {
+	tb.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		msg := "!!! NO redis-server binary: the Redis outage test did NOT run"
+		if os.Getenv("CI") == "true" {
+			tb.Fatal(msg)
+		}
+		tb.Skip(msg)
+	}
+	// appendfsync always: a write that Redis answered is on disk, so a kill loses nothing.
+	cmd := exec.Command(bin, "--port", port, "--bind", "127.0.0.1", "--dir", dir, "--save", "",
+		"--appendonly", "yes", "--appendfsync", "always", "--logfile", filepath.Join(dir, "redis.log"))
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	p := &redisProc{port: port, dir: dir, cmd: cmd}
+	tb.Cleanup(func() { p.kill() })
+	opt, _ := redis.ParseURL(p.url())
+	c := redis.NewClient(opt)
+	defer c.Close()
+	for range 100 {
+		if c.Ping(context.Background()).Err() == nil {
+			return p
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	tb.Fatalf("redis-server on %s did not answer", port)
+	return nil
+}
+
+func (p *redisProc) url() string { return "redis://127.0.0.1:" + p.port }
+
+func (p *redisProc) kill() {
+	if p.cmd.ProcessState == nil {
+		p.cmd.Process.Kill()
+		p.cmd.Wait()
+	}
+}
+
+func freeTCPPort(tb testing.TB) string {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer ln.Close()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	return port
+}
+
+// Redis is killed under load and started again a few seconds later: writes during the
+// outage answer unavailable, /readyz says 503, no acknowledged op is lost, and every
+// client converges without reconnecting.
+func TestRedisOutage(t *testing.T) {
+	dir := t.TempDir()
+	rp := startRedisProc(t, freeTCPPort(t), dir)
+	srvs := startInstances(t, 2, rp.url(), "arena:")
+	w := srvs[0].create(t, "Outage")
+	fac := connect(t, srvs[0], w.Code, map[string]any{"role": "participant", "name": "Fien", "facilitatorToken": w.FacilitatorToken})
+	clients := []*client{fac}
+	for i := range 4 {
+		clients = append(clients, connect(t, srvs[i%2], w.Code, map[string]any{"role": "participant", "name": fmt.Sprintf("P%d", i)}))
+	}
+
+	var (
+		mu          sync.Mutex
+		acked       []string
+		unavailable int
+		otherErrs   []string
+	)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for i, c := range clients[1:] {
+		wg.Go(func() {
+			for k := 0; ; k++ {
+				select {
+				case <-stop:
+					return
+				case <-time.After(120 * time.Millisecond):
+				}
+				id := fmt.Sprintf("00000000-0000-4000-8000-%012d", i*1000+k)
+				m := c.op("actor.add", map[string]any{"id": id, "name": fmt.Sprintf("c%d-%d", i, k)})
+				mu.Lock()
+				switch {
+				case m.Type == "ack":
+					acked = append(acked, id)
+				case m.Code == "unavailable":
+					unavailable++
+				default:
+					otherErrs = append(otherErrs, m.Code+": "+m.Message)
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	time.Sleep(time.Second)
+	rp.kill()
+	time.Sleep(500 * time.Millisecond)
+	for i, s := range srvs {
+		if status, _, _ := s.do(t, "GET", "/readyz", "", nil); status != http.StatusServiceUnavailable {
+			t.Errorf("instance %d: /readyz %d during the outage, want 503", i, status)
+		}
+	}
+	time.Sleep(2 * time.Second)
+	mu.Lock()
+	ackedDuring := len(acked)
+	mu.Unlock()
+	rp = startRedisProc(t, rp.port, dir)
+	// Back: writes are acknowledged again.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		mu.Lock()
+		n := len(acked)
+		mu.Unlock()
+		if n > ackedDuring+8 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no writes acknowledged within 10 s of Redis coming back (%d acked)", n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for i, s := range srvs {
+		if status, _, _ := s.do(t, "GET", "/readyz", "", nil); status != http.StatusOK {
+			t.Errorf("instance %d: /readyz %d after the outage, want 200", i, status)
+		}
+	}
+	close(stop)
+	wg.Wait()
+
+	final := settle(t, fac, clients, 2)
+	mu.Lock()
+	defer mu.Unlock()
+	if unavailable == 0 {
+		t.Error("no write answered unavailable during the outage")
+	}
+	if len(otherErrs) > 0 {
+		t.Errorf("unexpected errors: %v", otherErrs)
+	}
+	for _, id := range acked {
+		if !strings.Contains(final, id) {
+			t.Errorf("acknowledged actor %s lost", id)
+		}
+	}
+	for _, c := range clients {
+		select {
+		case code := <-c.closed:
+			t.Errorf("client %s was disconnected (%d)", c.you.Name, code)
+		default:
+		}
+	}
+	t.Logf("%d acknowledged, %d unavailable during the outage", len(acked), unavailable)
+}
