@@ -123,11 +123,11 @@ func tryStartArena(t *testing.T) (*arena, error) {
 
 // startArenaIn starts the program on the data directory dir and leaves stopping it to
 // the caller (a test of hard stops kills it instead).
-func startArenaIn(t *testing.T, dir string) *arena {
+func startArenaIn(t *testing.T, dir string, extra ...string) *arena {
 	t.Helper()
 	var lastErr error
 	for range 3 {
-		a, err := tryStartArenaIn(t, dir)
+		a, err := tryStartArenaIn(t, dir, extra...)
 		if err == nil {
 			return a
 		}
@@ -137,15 +137,15 @@ func startArenaIn(t *testing.T, dir string) *arena {
 	return nil
 }
 
-func tryStartArenaIn(t *testing.T, dir string) (*arena, error) {
+func tryStartArenaIn(t *testing.T, dir string, extra ...string) (*arena, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
 	}
 	addr := net.JoinHostPort("127.0.0.1", port)
 	a := &arena{base: "http://" + addr, out: &lockedBuffer{}, done: make(chan error, 1)}
-	a.cmd = exec.Command(arenaBin, "--addr", addr, "--data-dir", dir, "--shutdown-grace", "3s")
-	a.cmd.Env = envWithout("ARENA_") // flags decide, not the developer's environment
+	a.cmd = exec.Command(arenaBin, append([]string{"--addr", addr, "--data-dir", dir, "--shutdown-grace", "3s"}, extra...)...)
+	a.cmd.Env = envWithout("ARENA_", "REDIS_URL=") // flags decide, not the developer's environment
 	a.cmd.Stdout, a.cmd.Stderr = a.out, a.out
 	if err := a.cmd.Start(); err != nil {
 		return nil, err
@@ -207,12 +207,16 @@ func freePort() (string, error) {
 	return port, err
 }
 
-func envWithout(prefix string) []string {
+func envWithout(prefixes ...string) []string {
 	var env []string
+next:
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, prefix) {
-			env = append(env, kv)
+		for _, p := range prefixes {
+			if strings.HasPrefix(kv, p) {
+				continue next
+			}
 		}
+		env = append(env, kv)
 	}
 	return env
 }

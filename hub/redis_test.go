@@ -2,10 +2,7 @@ package hub
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -13,55 +10,15 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/arena-workshop/arena/hub/redistest"
 	"github.com/arena-workshop/arena/session"
 )
 
-// redisURL is the Redis the tests use: REDIS_URL, or the usual local one.
-func redisURL() string {
-	if u := os.Getenv("REDIS_URL"); u != "" {
-		return u
-	}
-	return "redis://localhost:6379"
-}
+func redisURL() string { return redistest.URL() }
 
-// needRedis returns a client of the test Redis, or skips loudly when none answers
-// (and fails under CI=true, where .ci/run has started one).
-func needRedis(tb testing.TB) *redis.Client {
-	tb.Helper()
-	opt, err := redis.ParseURL(redisURL())
-	if err != nil {
-		tb.Fatalf("REDIS_URL: %v", err)
-	}
-	c := redis.NewClient(opt)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := c.Ping(ctx).Err(); err != nil {
-		c.Close()
-		msg := "!!! NO REDIS at " + redisURL() + " (" + err.Error() + "): the Redis engine is NOT tested; start redis-server or set REDIS_URL"
-		if os.Getenv("CI") == "true" {
-			tb.Fatal(msg)
-		}
-		tb.Skip(msg)
-	}
-	tb.Cleanup(func() { c.Close() })
-	return c
-}
+func needRedis(tb testing.TB) *redis.Client { return redistest.Need(tb) }
 
-// testPrefix returns a fresh key prefix and deletes its keys when the test ends.
-func testPrefix(tb testing.TB, c *redis.Client) string {
-	tb.Helper()
-	b := make([]byte, 6)
-	rand.Read(b)
-	prefix := "arena-test:" + hex.EncodeToString(b) + ":"
-	tb.Cleanup(func() {
-		ctx := context.Background()
-		iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-		for iter.Next(ctx) {
-			c.Del(ctx, iter.Val())
-		}
-	})
-	return prefix
-}
+func testPrefix(tb testing.TB, c *redis.Client) string { return redistest.Prefix(tb, c) }
 
 var redisPrefixes sync.Map // *Redis -> prefix, for reopening and second instances
 

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"net"
 	"net/http"
@@ -16,55 +14,21 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/arena-workshop/arena/hub/redistest"
 )
 
-// testRedisURL is the Redis the tests use: REDIS_URL, or the usual local one.
-func testRedisURL() string {
-	if u := os.Getenv("REDIS_URL"); u != "" {
-		return u
-	}
-	return "redis://localhost:6379"
-}
-
-// needRedis returns the URL of a Redis that answers, or skips loudly (fails under CI=true).
+// needRedis returns the URL of the test Redis, or skips loudly (fails under CI=true).
 func needRedis(tb testing.TB) string {
 	tb.Helper()
-	url := testRedisURL()
-	opt, err := redis.ParseURL(url)
-	if err != nil {
-		tb.Fatalf("REDIS_URL: %v", err)
-	}
-	c := redis.NewClient(opt)
-	defer c.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := c.Ping(ctx).Err(); err != nil {
-		msg := "!!! NO REDIS at " + url + " (" + err.Error() + "): the multi-instance tests did NOT run; start redis-server or set REDIS_URL"
-		if os.Getenv("CI") == "true" {
-			tb.Fatal(msg)
-		}
-		tb.Skip(msg)
-	}
-	return url
+	redistest.Need(tb)
+	return redistest.URL()
 }
 
-// redisPrefix returns a fresh key prefix on url and deletes its keys when the test ends.
+// redisPrefix returns a fresh key prefix, deleted when the test ends.
 func redisPrefix(tb testing.TB, url string) string {
 	tb.Helper()
-	b := make([]byte, 6)
-	rand.Read(b)
-	prefix := "arena-test:" + hex.EncodeToString(b) + ":"
-	tb.Cleanup(func() {
-		opt, _ := redis.ParseURL(url)
-		c := redis.NewClient(opt)
-		defer c.Close()
-		ctx := context.Background()
-		iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-		for iter.Next(ctx) {
-			c.Del(ctx, iter.Val())
-		}
-	})
-	return prefix
+	return redistest.Prefix(tb, redistest.Need(tb))
 }
 
 // startInstances starts n instances of the program on one Redis and key prefix.
