@@ -95,8 +95,31 @@ type Engine interface {
 	// They do not block on the store: events missed while subscribing are caught up.
 	Watch(id string)
 	Unwatch(id string)
+	// SetShare states this instance's share of a workshop's presence (an empty share
+	// removes it) and sends PresenceNotice to the instances watching the workshop.
+	SetShare(ctx context.Context, id, instance string, s Share) error
+	// Shares returns every instance's share of a workshop's presence.
+	Shares(ctx context.Context, id string) (map[string]Share, error)
+	// SetLive sets the handler of live notices (PublishLive, PresenceNotice) from any
+	// instance, this one included; call it once, before any Watch. It must not block.
+	SetLive(l Live)
+	// PublishLive sends msg to every instance watching workshop id, this one included.
+	PublishLive(ctx context.Context, id string, msg []byte) error
 	// Close stops the engine after pending commits are written.
 	Close() error
+}
+
+// Live receives the live notices of watched workshops.
+type Live func(workshopID string, msg []byte)
+
+// PresenceNotice is the live notice that an instance's share of presence changed.
+var PresenceNotice = []byte(`{"type":"presence.changed"}`)
+
+// Share is one instance's part of a workshop's presence.
+type Share struct {
+	Online  []string `json:"online"` // participant ids connected to that instance (the facilitator too)
+	Viewers int      `json:"viewers"`
+	At      int64    `json:"at"` // Unix ms when stated; stale after shareTTL (the instance died)
 }
 
 // ErrCodeTaken is returned by Create when the join code is in use.

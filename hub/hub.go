@@ -46,9 +46,12 @@ type Stats struct {
 
 // Hub is the set of rooms on this instance. Its methods may be called concurrently.
 type Hub struct {
-	eng   Engine
-	log   *slog.Logger
-	stats Stats
+	eng      Engine
+	log      *slog.Logger
+	stats    Stats
+	instance string // names this instance's share of presence
+	stop     chan struct{}
+	stopOnce sync.Once
 
 	mu    sync.Mutex
 	rooms map[string]*room
@@ -58,9 +61,51 @@ type Hub struct {
 
 // New returns a hub over eng; it takes over eng's delivery handler.
 func New(eng Engine, log *slog.Logger) *Hub {
-	h := &Hub{eng: eng, log: log, rooms: map[string]*room{}, conns: map[*Conn]struct{}{}}
+	h := &Hub{eng: eng, log: log, rooms: map[string]*room{}, conns: map[*Conn]struct{}{}, instance: uuid.NewString(), stop: make(chan struct{})}
 	eng.SetDeliver(h.deliver)
+	eng.SetLive(h.onLive)
+	go h.beat()
 	return h
+}
+
+// onLive handles a live notice of another instance (or this one).
+func (h *Hub) onLive(id string, msg []byte) {
+	h.mu.Lock()
+	r := h.rooms[id]
+	h.mu.Unlock()
+	if r == nil {
+		return
+	}
+	if bytes.Equal(msg, PresenceNotice) {
+		r.mu.Lock()
+		r.queuePresence()
+		r.mu.Unlock()
+	}
+}
+
+// beat restates this instance's share of presence of every room now and then, so that
+// other instances can tell a live share from the share of an instance that died.
+func (h *Hub) beat() {
+	t := time.NewTicker(shareBeat)
+	defer t.Stop()
+	for {
+		select {
+		case <-h.stop:
+			return
+		case <-t.C:
+		}
+		h.mu.Lock()
+		rooms := make([]*room, 0, len(h.rooms))
+		for _, r := range h.rooms {
+			rooms = append(rooms, r)
+		}
+		h.mu.Unlock()
+		for _, r := range rooms {
+			r.mu.Lock()
+			r.queuePresence()
+			r.mu.Unlock()
+		}
+	}
 }
 
 // Stats returns the hub's counters.
@@ -161,23 +206,36 @@ func (h *Hub) Create(ctx context.Context, title, locale string) (*session.State,
 	return nil, "", fmt.Errorf("hub: create: no free code after 10 tries")
 }
 
-// Online counts the participants online on this instance (facilitator and viewers excluded).
-func (h *Hub) Online(id string) int {
+// Online counts the participants online on every instance (facilitator and viewers
+// excluded), as the instances last stated it (within presenceDelay).
+func (h *Hub) Online(ctx context.Context, id string) (int, error) {
+	shares, err := h.eng.Shares(ctx, id)
+	if err != nil {
+		return 0, err
+	}
 	h.mu.Lock()
 	r := h.rooms[id]
 	h.mu.Unlock()
-	if r == nil {
-		return 0
+	if r != nil { // this instance's share as of now, not as last stated
+		r.mu.Lock()
+		shares[h.instance] = r.localShare()
+		r.mu.Unlock()
 	}
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	seen := map[string]bool{}
-	for c := range r.conns {
-		if c.Role == session.RoleParticipant {
-			seen[c.ParticipantID] = true
+	online, _ := mergeShares(shares, time.Now())
+	if len(online) == 0 {
+		return 0, nil
+	}
+	st, _, err := h.eng.Snapshot(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, pid := range online {
+		if p := st.Participant(pid); p != nil && p.Role == session.RoleParticipant {
+			n++
 		}
 	}
-	return len(seen)
+	return n, nil
 }
 
 // Hello is the first message of a client.
@@ -449,6 +507,7 @@ func (h *Hub) Delete(ctx context.Context, id string) error {
 // Shutdown refuses new connections and closes every open one with 1001 (going away),
 // flushing what is queued, until ctx ends.
 func (h *Hub) Shutdown(ctx context.Context) {
+	h.stopOnce.Do(func() { close(h.stop) })
 	h.mu.Lock()
 	h.down = true
 	cs := make([]*Conn, 0, len(h.conns))

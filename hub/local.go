@@ -44,6 +44,10 @@ var (
 type Local struct {
 	db      *bbolt.DB
 	deliver Deliver
+	live    Live
+
+	smu    sync.Mutex
+	shares map[string]map[string]Share // workshop -> instance -> share
 
 	mu sync.Mutex
 	ws map[string]*localWS
@@ -107,7 +111,7 @@ func OpenLocal(dir string) (*Local, error) {
 		db.Close()
 		return nil, fmt.Errorf("hub: open local store: %w", err)
 	}
-	l := &Local{db: db, ws: map[string]*localWS{}, reqs: make(chan *commitReq, commitQueue), done: make(chan struct{}), deliver: func(string, uint64, []byte) {}}
+	l := &Local{db: db, ws: map[string]*localWS{}, reqs: make(chan *commitReq, commitQueue), done: make(chan struct{}), deliver: func(string, uint64, []byte) {}, live: func(string, []byte) {}, shares: map[string]map[string]Share{}}
 	go l.writer()
 	return l, nil
 }
@@ -120,6 +124,44 @@ func (l *Local) Watch(string) {}
 
 // Unwatch does nothing.
 func (l *Local) Unwatch(string) {}
+
+// SetLive sets the handler of live notices.
+func (l *Local) SetLive(f Live) { l.live = f }
+
+// PublishLive hands msg to this process's handler.
+func (l *Local) PublishLive(_ context.Context, id string, msg []byte) error {
+	l.live(id, msg)
+	return nil
+}
+
+// SetShare keeps this process's share of presence (one process: the only share).
+func (l *Local) SetShare(ctx context.Context, id, instance string, s Share) error {
+	l.smu.Lock()
+	if len(s.Online) == 0 && s.Viewers == 0 {
+		delete(l.shares[id], instance)
+		if len(l.shares[id]) == 0 {
+			delete(l.shares, id)
+		}
+	} else {
+		if l.shares[id] == nil {
+			l.shares[id] = map[string]Share{}
+		}
+		l.shares[id][instance] = s
+	}
+	l.smu.Unlock()
+	return l.PublishLive(ctx, id, PresenceNotice)
+}
+
+// Shares returns the shares of presence of a workshop.
+func (l *Local) Shares(_ context.Context, id string) (map[string]Share, error) {
+	l.smu.Lock()
+	defer l.smu.Unlock()
+	out := make(map[string]Share, len(l.shares[id]))
+	for k, v := range l.shares[id] {
+		out[k] = v
+	}
+	return out, nil
+}
 
 func wsBucket(id string) []byte { return []byte("w:" + id) }
 

@@ -57,6 +57,7 @@ type Redis struct {
 	ttl     time.Duration
 	log     *slog.Logger
 	deliver Deliver
+	live    Live
 
 	mu   sync.Mutex
 	reps map[string]*replica // workshops in use on this instance
@@ -140,6 +141,7 @@ func OpenRedis(ctx context.Context, o RedisOptions) (*Redis, error) {
 	e := &Redis{
 		rdb: rdb, prefix: o.Prefix, ttl: o.Retention, log: o.Log,
 		deliver: func(string, uint64, []byte) {},
+		live:    func(string, []byte) {},
 		reps:    map[string]*replica{},
 		kick:    make(chan *replica, 1024),
 		closed:  make(chan struct{}),
@@ -162,6 +164,7 @@ func (e *Redis) kWS(id string) string   { return e.prefix + "{" + id + "}:ws" }
 func (e *Redis) kLog(id string) string  { return e.prefix + "{" + id + "}:log" }
 func (e *Redis) kTok(id string) string  { return e.prefix + "{" + id + "}:tok" }
 func (e *Redis) kChan(id string) string { return e.prefix + "{" + id + "}:ev" }
+func (e *Redis) kPres(id string) string { return e.prefix + "{" + id + "}:pres" }
 func (e *Redis) kCode(c string) string  { return e.prefix + "code:" + c }
 
 // idOfChannel returns the workshop id of an event channel.
@@ -715,7 +718,7 @@ func (e *Redis) Delete(ctx context.Context, id string) error {
 	if err := json.Unmarshal([]byte(raw), &m); err != nil {
 		return fmt.Errorf("hub: delete %s: %w", id, err)
 	}
-	if err := e.rdb.Del(ctx, e.kWS(id), e.kLog(id), e.kTok(id)).Err(); err != nil {
+	if err := e.rdb.Del(ctx, e.kWS(id), e.kLog(id), e.kTok(id), e.kPres(id)).Err(); err != nil {
 		return unavailable("delete", err)
 	}
 	e.rdb.Del(ctx, e.kCode(m.Code))
@@ -723,8 +726,58 @@ func (e *Redis) Delete(ctx context.Context, id string) error {
 	return nil
 }
 
-// deletedMsg is published on a workshop's channel when it is deleted.
-const deletedMsg = "deleted"
+// deletedMsg is published on a workshop's channel when it is deleted; live notices
+// are published with livePrefix before them.
+const (
+	deletedMsg = "deleted"
+	livePrefix = "live:"
+)
+
+// SetLive sets the handler of live notices.
+func (e *Redis) SetLive(l Live) { e.live = l }
+
+// PublishLive publishes msg on the workshop's channel.
+func (e *Redis) PublishLive(ctx context.Context, id string, msg []byte) error {
+	if err := e.rdb.Publish(ctx, e.kChan(id), livePrefix+string(msg)).Err(); err != nil {
+		return unavailable("publish", err)
+	}
+	return nil
+}
+
+// SetShare stores this instance's share of presence in the workshop's presence hash.
+func (e *Redis) SetShare(ctx context.Context, id, instance string, s Share) error {
+	_, err := e.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		if len(s.Online) == 0 && s.Viewers == 0 {
+			p.HDel(ctx, e.kPres(id), instance)
+		} else {
+			b, _ := json.Marshal(s)
+			p.HSet(ctx, e.kPres(id), instance, b)
+			p.PExpire(ctx, e.kPres(id), 2*shareTTL)
+		}
+		p.Publish(ctx, e.kChan(id), livePrefix+string(PresenceNotice))
+		return nil
+	})
+	if err != nil {
+		return unavailable("presence", err)
+	}
+	return nil
+}
+
+// Shares reads every instance's share of presence.
+func (e *Redis) Shares(ctx context.Context, id string) (map[string]Share, error) {
+	raw, err := e.rdb.HGetAll(ctx, e.kPres(id)).Result()
+	if err != nil {
+		return nil, unavailable("presence", err)
+	}
+	out := make(map[string]Share, len(raw))
+	for k, v := range raw {
+		var s Share
+		if json.Unmarshal([]byte(v), &s) == nil {
+			out[k] = s
+		}
+	}
+	return out, nil
+}
 
 // Ping reports whether Redis answers.
 func (e *Redis) Ping(ctx context.Context) error {
@@ -895,6 +948,10 @@ func (e *Redis) onMessage(channel, payload string) {
 	}
 	if payload == deletedMsg {
 		e.deliver(id, 0, nil)
+		return
+	}
+	if msg, ok := strings.CutPrefix(payload, livePrefix); ok {
+		e.live(id, []byte(msg))
 		return
 	}
 	r := e.watchedReplica(id)

@@ -1,6 +1,8 @@
 package hub
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -11,6 +13,14 @@ import (
 // presenceDelay coalesces presence messages: a room that 40 phones join at once gets a
 // few updates, not 40 × 40.
 const presenceDelay = 150 * time.Millisecond
+
+const (
+	// shareBeat is how often an instance restates its share of a room's presence, so
+	// that the share of an instance that died goes stale.
+	shareBeat = 10 * time.Second
+	// shareTTL is the age after which a share is ignored.
+	shareTTL = 3 * shareBeat
+)
 
 // room is the set of connections of one workshop on this instance.
 type room struct {
@@ -23,8 +33,13 @@ type room struct {
 	online map[string]int // participant id -> open connections
 	views  int
 
-	presenceQueued bool // under mu
-	dead           bool // emptied and dropped from the hub: join a new room instead
+	presenceQueued bool   // under mu
+	presence       []byte // under mu: the last presence message sent, for newcomers
+	dead           bool   // emptied and dropped from the hub: join a new room instead
+
+	pmu      sync.Mutex // one sendPresence at a time; guards the fields below
+	shared   Share      // this instance's share as last stated to the engine
+	sharedAt time.Time
 }
 
 var errRoomGone = errors.New("room gone")
@@ -107,24 +122,86 @@ func (r *room) queuePresence() {
 	time.AfterFunc(presenceDelay, r.sendPresence)
 }
 
-func (r *room) presenceLocked() []byte {
+// localShare is this instance's share of the room's presence; r.mu is held.
+func (r *room) localShare() Share {
 	online := make([]string, 0, len(r.online))
 	for id := range r.online {
 		online = append(online, id)
 	}
 	slices.Sort(online)
-	b, _ := json.Marshal(presenceMsg{Type: "presence", Online: online, Viewers: r.views})
+	return Share{Online: online, Viewers: r.views, At: time.Now().UnixMilli()}
+}
+
+// presenceLocked is the presence message for a newcomer: the last one sent, or this
+// instance's own share until the first is sent; r.mu is held.
+func (r *room) presenceLocked() []byte {
+	if r.presence != nil {
+		return r.presence
+	}
+	s := r.localShare()
+	b, _ := json.Marshal(presenceMsg{Type: "presence", Online: s.Online, Viewers: s.Viewers})
 	return b
 }
 
+// sendPresence states this instance's share to the engine when it changed (or is due
+// again), merges every instance's share and sends the result to everyone here when it
+// changed.
 func (r *room) sendPresence() {
+	r.pmu.Lock()
+	defer r.pmu.Unlock()
+	r.mu.Lock()
+	r.presenceQueued = false
+	mine := r.localShare()
+	r.mu.Unlock()
+
+	eng := r.hub.eng
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if !slices.Equal(mine.Online, r.shared.Online) || mine.Viewers != r.shared.Viewers || time.Since(r.sharedAt) > shareBeat/2 {
+		if err := eng.SetShare(ctx, r.id, r.hub.instance, mine); err != nil {
+			r.hub.log.Warn("presence", "workshop", r.id, "err", err)
+		} else {
+			r.shared, r.sharedAt = mine, time.Now()
+		}
+	}
+	shares, err := eng.Shares(ctx, r.id)
+	if err != nil {
+		shares = map[string]Share{} // show what this instance knows
+	}
+	shares[r.hub.instance] = mine
+	online, viewers := mergeShares(shares, time.Now())
+	msg, _ := json.Marshal(presenceMsg{Type: "presence", Online: online, Viewers: viewers})
+
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.presenceQueued = false
-	msg := r.presenceLocked()
+	if bytes.Equal(msg, r.presence) {
+		return
+	}
+	r.presence = msg
 	for c := range r.conns {
 		c.enqueue(msg)
 	}
+}
+
+// mergeShares is the union of the fresh shares: participant ids sorted, viewers summed.
+func mergeShares(shares map[string]Share, now time.Time) ([]string, int) {
+	seen := map[string]bool{}
+	viewers := 0
+	for _, s := range shares {
+		if now.UnixMilli()-s.At > shareTTL.Milliseconds() {
+			continue
+		}
+		for _, id := range s.Online {
+			seen[id] = true
+		}
+		viewers += s.Viewers
+	}
+	online := make([]string, 0, len(seen))
+	for id := range seen {
+		online = append(online, id)
+	}
+	slices.Sort(online)
+	return online, viewers
 }
 
 // closeAll closes every connection with code (in parallel: each close may flush).

@@ -15,8 +15,11 @@ func TestParseConfig(t *testing.T) {
 		want    config
 		wantErr bool
 	}{
-		{"environment", nil, config{Addr: ":9000", DataDir: "arena-data", Grace: 3 * time.Second, LogLevel: "info", LogFormat: "text"}, false},
-		{"flag beats environment", []string{"--addr", "127.0.0.1:1234", "--public-url", "https://arena.example.org/"}, config{Addr: "127.0.0.1:1234", DataDir: "arena-data", PublicURL: "https://arena.example.org", Grace: 3 * time.Second, LogLevel: "info", LogFormat: "text"}, false},
+		{"environment", nil, config{Addr: ":9000", DataDir: "arena-data", Grace: 3 * time.Second, LogLevel: "info", LogFormat: "text", RedisPrefix: "arena:", Retention: 720 * time.Hour}, false},
+		{"flag beats environment", []string{"--addr", "127.0.0.1:1234", "--public-url", "https://arena.example.org/"}, config{Addr: "127.0.0.1:1234", DataDir: "arena-data", PublicURL: "https://arena.example.org", Grace: 3 * time.Second, LogLevel: "info", LogFormat: "text", RedisPrefix: "arena:", Retention: 720 * time.Hour}, false},
+		{"redis", []string{"--redis-url", "redis://r:6379/2", "--redis-prefix", "x:", "--retention", "48h"}, config{Addr: ":9000", DataDir: "arena-data", Grace: 3 * time.Second, LogLevel: "info", LogFormat: "text", RedisURL: "redis://r:6379/2", RedisPrefix: "x:", Retention: 48 * time.Hour}, false},
+		{"retention too short", []string{"--retention", "10m"}, config{}, true},
+		{"empty prefix", []string{"--redis-prefix", ""}, config{}, true},
 		{"bad grace", []string{"--shutdown-grace", "soon"}, config{}, true},
 		{"bad log format", []string{"--log-format", "xml"}, config{}, true},
 		{"unknown flag", []string{"--nope"}, config{}, true},

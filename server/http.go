@@ -189,9 +189,13 @@ func (s *server) getWorkshop(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	online, err := s.hub.Online(c.Request().Context(), m.ID)
+	if err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, map[string]any{
 		"code": st.Code, "title": st.Title, "locale": st.Locale, "step": st.Step,
-		"participants": s.hub.Online(m.ID),
+		"participants": online,
 	})
 }
 

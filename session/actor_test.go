@@ -136,7 +136,8 @@ func TestCountLimits(t *testing.T) {
 	})
 }
 
-// roundsState is the fixture with three rounds made by hand (round.open is the engine's).
+// roundsState is the fixture with three rounds made by hand: r1 closed (approve, A B C),
+// r2 open (dots 3, at most 2 per actor, B C, reveal onClose), r3 closed (approve, A).
 func roundsState(tb testing.TB) *session.State {
 	tb.Helper()
 	s := *fixture(tb)
@@ -145,7 +146,8 @@ func roundsState(tb testing.TB) *session.State {
 		{ID: "r1", Status: "closed", Mode: "approve", Reveal: "live", Candidates: []string{idActorA, idActorB, idActorC},
 			Tally: map[string]int{idActorA: 2, idActorB: 1}, Voters: 2, OpenedAt: testNow, ClosedAt: &closed},
 		{ID: "r2", Status: "open", Mode: "dots", Dots: 3, MaxPerActor: 2, Reveal: "onClose", Candidates: []string{idActorB, idActorC}, OpenedAt: testNow},
-		{ID: "r3", Status: "closed", Mode: "approve", Reveal: "live", Candidates: []string{idActorA}, OpenedAt: testNow, ClosedAt: &closed},
+		{ID: "r3", Status: "closed", Mode: "approve", Reveal: "live", Candidates: []string{idActorA},
+			Tally: map[string]int{idActorA: 1}, Voters: 1, OpenedAt: testNow, ClosedAt: &closed},
 	}
 	return &s
 }
@@ -164,31 +166,44 @@ func TestRemoveAndMergeLeaveRankingAndRounds(t *testing.T) {
 		op, data   string
 		ranks      map[string]int
 		candidates [][]string
+		tallies    []map[string]int // closed rounds keep their tally, less or plus what moved
 	}{
 		{
 			name: "remove rank 2", op: session.OpActorRemove, data: `{"id":"` + idActorB + `"}`,
 			ranks:      map[string]int{idActorA: 1, idActorC: 2},
 			candidates: [][]string{{idActorA, idActorC}, {idActorC}, {idActorA}},
+			tallies:    []map[string]int{{idActorA: 2}, nil, {idActorA: 1}},
 		},
 		{
 			name: "remove rank 1", op: session.OpActorRemove, data: `{"id":"` + idActorA + `"}`,
 			ranks:      map[string]int{idActorB: 1, idActorC: 2},
 			candidates: [][]string{{idActorB, idActorC}, {idActorB, idActorC}, {}},
+			tallies:    []map[string]int{{idActorB: 1}, nil, {}},
 		},
 		{
 			name: "remove the last rank", op: session.OpActorRemove, data: `{"id":"` + idActorC + `"}`,
 			ranks:      map[string]int{idActorA: 1, idActorB: 2},
 			candidates: [][]string{{idActorA, idActorB}, {idActorB}, {idActorA}},
+			tallies:    []map[string]int{{idActorA: 2, idActorB: 1}, nil, {idActorA: 1}},
 		},
 		{
 			name: "merge rank 2 into rank 1", op: session.OpActorMerge, data: `{"id":"` + idActorB + `","into":"` + idActorA + `"}`,
 			ranks:      map[string]int{idActorA: 1, idActorC: 2},
 			candidates: [][]string{{idActorA, idActorC}, {idActorC}, {idActorA}},
+			tallies:    []map[string]int{{idActorA: 3}, nil, {idActorA: 1}},
 		},
 		{
 			name: "merge rank 1 into rank 3", op: session.OpActorMerge, data: `{"id":"` + idActorA + `","into":"` + idActorC + `"}`,
 			ranks:      map[string]int{idActorB: 1, idActorC: 2},
 			candidates: [][]string{{idActorB, idActorC}, {idActorB, idActorC}, {}},
+			// r1: C is a candidate and takes A's 2; r3: C is none, A's 1 is dropped
+			tallies: []map[string]int{{idActorB: 1, idActorC: 2}, nil, {}},
+		},
+		{
+			name: "merge an actor in no tally", op: session.OpActorMerge, data: `{"id":"` + idActorC + `","into":"` + idActorB + `"}`,
+			ranks:      map[string]int{idActorA: 1, idActorB: 2},
+			candidates: [][]string{{idActorA, idActorB}, {idActorB}, {idActorA}},
+			tallies:    []map[string]int{{idActorA: 2, idActorB: 1}, nil, {idActorA: 1}},
 		},
 	}
 	for _, tt := range tests {
@@ -211,8 +226,21 @@ func TestRemoveAndMergeLeaveRankingAndRounds(t *testing.T) {
 			if c := candidates(r.State); !reflect.DeepEqual(c, tt.candidates) {
 				t.Errorf("candidates %v, want %v", c, tt.candidates)
 			}
-			if r.State.Rounds[0].Tally[idActorA] != 2 || r.State.Rounds[1].Status != "open" {
-				t.Error("the rounds lost other fields")
+			var tallies []map[string]int
+			for _, rd := range r.State.Rounds {
+				tallies = append(tallies, rd.Tally)
+			}
+			if !reflect.DeepEqual(tallies, tt.tallies) {
+				t.Errorf("tallies %v, want %v", tallies, tt.tallies)
+			}
+			for i, rd := range r.State.Rounds {
+				old := s.Rounds[i]
+				if rd.ID != old.ID || rd.Status != old.Status || rd.Mode != old.Mode || rd.Voters != old.Voters || rd.Reveal != old.Reveal {
+					t.Errorf("round %d lost other fields: %+v, was %+v", i, rd, old)
+				}
+			}
+			if s.Rounds[0].Tally[idActorA] != 2 || s.Rounds[0].Tally[idActorB] != 1 || len(s.Rounds[0].Tally) != 2 {
+				t.Errorf("the op changed the tally of its input: %v", s.Rounds[0].Tally)
 			}
 		})
 	}
@@ -368,7 +396,7 @@ func TestOpenRound(t *testing.T) {
 func TestNew(t *testing.T) {
 	s := session.New("w1", "ABC234", "Arena", "en", testNow)
 	want := `{"id":"w1","code":"ABC234","title":"Arena","locale":"en","step":1,"locked":false,"issue":"","goal":"",` +
-		`"actors":[],"criteria":[],"rounds":[],"participants":[],"timer":null,"createdAt":1700000000000}`
+		`"actors":[],"criteria":[],"rounds":[],"participants":[],"timer":null,"createdAt":1700000000000,"baseline":null}`
 	if got := encode(t, s); got != want {
 		t.Errorf("New = %s\nwant  %s", got, want)
 	}

@@ -7,4 +7,10 @@
 // immutable value once returned: Apply and ApplyEvent return a new State that shares the
 // unchanged parts with the old one (actors and participants are pointers that are never
 // written after they are published).
+//
+// Ballots and estimates are not in the State: the engine keeps them per participant (a
+// vote or an estimate produces no event) and asks this package for the rules: DecodeVote
+// and CastVote decide a vote against the state and the voter's ballot, Tally and Left sum
+// ballots up, MergeBallot and MergeEstimate follow an actor merge, DecodeEstimate and
+// Aggregate handle estimates. round.close takes its final tally from Env.Ballots.
 package session

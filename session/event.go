@@ -3,6 +3,7 @@ package session
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 )
 
@@ -138,6 +139,9 @@ func ApplyEvent(s *State, ev Event) (*State, error) {
 		n.Title, n.Issue, n.Goal, n.Locale = d.Title, d.Issue, d.Goal, d.Locale
 	case *StepData:
 		n.Step = d.Step
+		if s.Step <= baselineStep && d.Step > baselineStep {
+			n.Baseline = baselineOf(s.Actors)
+		}
 	case *LockData:
 		n.Locked = d.Locked
 	case *TimerData:
@@ -154,7 +158,7 @@ func ApplyEvent(s *State, ev Event) (*State, error) {
 			return nil, fmt.Errorf("session: merge into unknown actor %s", d.Into)
 		}
 		n.Actors = replaced(s.Actors, i, d.Actor)
-		n.dropActor(d.ID)
+		n.dropActor(d.ID, d.Into)
 	case *RankingData:
 		n.Actors = make([]*Actor, len(s.Actors))
 		for i, a := range s.Actors {
@@ -187,7 +191,7 @@ func ApplyEvent(s *State, ev Event) (*State, error) {
 	case *IDData:
 		switch ev.Name {
 		case EvActorRemoved:
-			n.dropActor(d.ID)
+			n.dropActor(d.ID, "")
 		case EvCriterionRemoved:
 			if _, i := s.criterion(d.ID); i >= 0 {
 				n.Criteria = without(s.Criteria, i)
@@ -207,8 +211,12 @@ func ApplyEvent(s *State, ev Event) (*State, error) {
 
 // dropActor removes actor id from n: from the actors, from the ranking (the ranks behind
 // it move up by one, so the ranking stays 1..k without holes) and from every round's
-// candidates. n must be a shallow copy; the slices it changes are copied first.
-func (n *State) dropActor(id string) {
+// candidates and tally. When id was merged into another actor (into != ""), a tally's
+// count of id moves onto into where into is a candidate of that round; such a tally is a
+// sum over voters, so unlike a ballot it is not capped at maxPerActor. Elsewhere the
+// count is dropped, as on a removal. The baseline keeps id: step 6 can show what left.
+// n must be a shallow copy; the slices and maps it changes are copied first.
+func (n *State) dropActor(id, into string) {
 	a, i := n.Actor(id)
 	if i < 0 {
 		return
@@ -226,13 +234,25 @@ func (n *State) dropActor(id string) {
 	}
 	cloned := false
 	for j, r := range n.Rounds {
-		if k := slices.Index(r.Candidates, id); k >= 0 {
-			c := *r
-			c.Candidates = slices.Delete(slices.Clone(r.Candidates), k, k+1)
-			if !cloned {
-				n.Rounds, cloned = slices.Clone(n.Rounds), true
-			}
-			n.Rounds[j] = &c
+		k := slices.Index(r.Candidates, id)
+		count, tallied := r.Tally[id]
+		if k < 0 && !tallied {
+			continue
 		}
+		c := *r
+		if k >= 0 {
+			c.Candidates = slices.Delete(slices.Clone(r.Candidates), k, k+1)
+		}
+		if tallied {
+			c.Tally = maps.Clone(r.Tally)
+			delete(c.Tally, id)
+			if into != "" && c.isCandidate(into) {
+				c.Tally[into] += count
+			}
+		}
+		if !cloned {
+			n.Rounds, cloned = slices.Clone(n.Rounds), true
+		}
+		n.Rounds[j] = &c
 	}
 }

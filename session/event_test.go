@@ -68,17 +68,6 @@ func (r *recorder) op(c session.Caller, name, data, wantCode string) {
 	}
 }
 
-// event applies an event made outside Apply (rounds belong to the engine).
-func (r *recorder) event(ev session.Event) {
-	r.tb.Helper()
-	n, err := session.ApplyEvent(r.s, ev)
-	if err != nil {
-		r.tb.Fatalf("ApplyEvent(%s): %v", ev.Name, err)
-	}
-	r.s = n
-	r.record(&ev)
-}
-
 func TestReplay(t *testing.T) {
 	initial := session.New("w1", "ABC234", "Arena", "nl", testNow)
 	r := &recorder{tb: t, env: testEnv(), s: initial}
@@ -113,19 +102,25 @@ func TestReplay(t *testing.T) {
 	r.op(F, session.OpCriterionUpdate, `{"id":"`+idCrit2+`","text":"Bereidheid"}`, "")
 	r.op(F, session.OpCriterionRemove, `{"id":"`+idCrit1+`"}`, "")
 	r.op(F, session.OpStepSet, `{"step":4}`, "")
-	closedAt := testNow + 60_000
-	r.event(session.Event{Name: session.EvRoundOpened, By: idFac, Data: &session.RoundData{Round: &session.Round{
-		ID: "r1", Status: "open", Mode: "dots", Dots: 5, MaxPerActor: 2, Reveal: "onClose",
-		Candidates: []string{ids[0], ids[1], ids[3], idActorA, ids[5], ids[7]}, OpenedAt: testNow,
-	}}})
-	r.op(F, session.OpActorRemove, q(`{"id":%q}`, ids[0]), "") // rank 2: compacts, leaves round r1
+	const round1, round2 = "ffffffff-0000-4000-8000-000000000001", "ffffffff-0000-4000-8000-000000000002"
+	r.op(F, session.OpRoundOpen, q(`{"id":%q,"mode":"dots","dots":5,"maxPerActor":2,"reveal":"onClose","candidates":[%q,%q,%q,%q,%q,%q]}`,
+		round1, ids[0], ids[1], ids[3], idActorA, ids[5], ids[7]), "")
+	r.op(F, session.OpRoundOpen, q(`{"id":%q,"mode":"approve"}`, round1), "")                  // existing id: no event
+	r.op(F, session.OpRoundOpen, q(`{"id":%q,"mode":"approve"}`, round2), session.CodeInvalid) // one open at a time
+	r.op(F, session.OpActorRemove, q(`{"id":%q}`, ids[0]), "")                                 // rank 2: compacts, leaves round r1
 	r.op(F, session.OpActorMerge, q(`{"id":%q,"into":%q}`, ids[7], idActorA), "")
 	r.op(F, session.OpActorMerge, q(`{"id":%q,"into":%q}`, ids[3], ids[5]), "") // rank 1 into rank 3
-	r.event(session.Event{Name: session.EvRoundClosed, By: idFac, Data: &session.RoundData{Round: &session.Round{
-		ID: "r1", Status: "closed", Mode: "dots", Dots: 5, MaxPerActor: 2, Reveal: "onClose",
-		Candidates: []string{ids[1], idActorA, ids[5]}, Tally: map[string]int{idActorA: 3, ids[5]: 1}, Voters: 2,
-		OpenedAt: testNow, ClosedAt: &closedAt,
-	}}})
+	r.env.Ballots = func(id string) map[string]session.Ballot {
+		if id != round1 {
+			return nil // round 2: nobody voted
+		}
+		return map[string]session.Ballot{idP1: {idActorA: 2, ids[5]: 1}, idP2: {idActorA: 1, ids[1]: 2}, idFac: {ids[0]: 2}}
+	}
+	r.op(F, session.OpRoundClose, q(`{"roundId":%q}`, round1), "")
+	r.op(F, session.OpRoundClose, q(`{"roundId":%q}`, round1), session.CodeClosed)
+	r.op(F, session.OpActorMerge, q(`{"id":%q,"into":%q}`, ids[1], idActorA), "") // a closed tally moves: A 3+2
+	r.op(F, session.OpRoundOpen, q(`{"id":%q,"mode":"approve","anonymous":false,"facilitatorVotes":true}`, round2), "")
+	r.op(F, session.OpRoundClose, q(`{"roundId":%q}`, round2), "")
 	r.op(F, session.OpStepSet, `{"step":5}`, "")
 	r.op(F, session.OpActorSelect, `{"id":"`+idActorA+`","selected":true}`, "")
 	r.op(F, session.OpActorSelect, q(`{"id":%q,"selected":true}`, ids[5]), "")
@@ -167,11 +162,20 @@ func TestReplay(t *testing.T) {
 		t.Fatalf("replayed state differs:\nreplica %s\nsource  %s", got, want)
 	}
 	// Spot-check that the script did what it says, so the replay compares something.
-	if len(s.Actors) != 11 || s.Step != 6 || s.Timer != nil || s.Locale != "en" || s.Goal != "" || len(s.Participants) != 3 {
+	if len(s.Actors) != 10 || s.Step != 6 || s.Timer != nil || s.Locale != "en" || s.Goal != "" || len(s.Participants) != 3 {
 		t.Errorf("final state: %d actors, step %d, timer %v, locale %s, %d participants", len(s.Actors), s.Step, s.Timer, s.Locale, len(s.Participants))
 	}
-	if c := s.Rounds[0].Candidates; !reflect.DeepEqual(c, []string{ids[1], idActorA, ids[5]}) {
+	if c := s.Rounds[0].Candidates; !reflect.DeepEqual(c, []string{idActorA, ids[5]}) {
 		t.Errorf("round candidates %v", c)
+	}
+	if r1 := s.Rounds[0]; !reflect.DeepEqual(r1.Tally, map[string]int{idActorA: 5, ids[5]: 1}) || r1.Voters != 2 || r1.Status != session.RoundStatusClosed {
+		t.Errorf("round 1 %+v", r1)
+	}
+	if r2 := s.Rounds[1]; len(s.Rounds) != 2 || r2.Mode != session.ModeApprove || r2.Anonymous || !r2.FacilitatorVotes || len(r2.Tally) != 9 || r2.Voters != 0 {
+		t.Errorf("round 2 %+v", s.Rounds[1])
+	}
+	if len(s.Baseline) != 13 || s.Baseline[ids[0]] == nil || s.Baseline[ids[0]].Name != "Actor 0 🙂" {
+		t.Errorf("baseline of %d actors, want the 13 of step 3, removed ones included: %v", len(s.Baseline), s.Baseline)
 	}
 }
 

@@ -10,16 +10,18 @@ import (
 
 var errorCodes = map[string]bool{
 	session.CodeBadMessage: true, session.CodeInvalid: true, session.CodeForbidden: true,
-	session.CodeNotFound: true, session.CodeLocked: true,
+	session.CodeNotFound: true, session.CodeLocked: true, session.CodeClosed: true,
 }
 
-// FuzzApply sends random data to a random op by a random caller. Apply must not panic; an
-// error must be a *session.Error that changed nothing; a success must leave its input as it
-// was and be reproduced by replaying its event through JSON.
+// FuzzApply sends random data to a random op by a random caller, on one of three states:
+// roundsState (a round open), the same locked, and the same with every round closed.
+// Apply must not panic; an error must be a *session.Error that changed nothing; a success
+// must leave its input as it was and be reproduced by replaying its event through JSON.
 func FuzzApply(f *testing.F) {
 	for i, op := range allOps {
-		f.Add(uint8(i), uint8(0), false, []byte(validData[op]))
-		f.Add(uint8(i), uint8(1), true, []byte(validData[op]))
+		for v := range uint8(3) {
+			f.Add(uint8(i), uint8(v), v, []byte(validData[op]))
+		}
 	}
 	seeds := []string{
 		`{"id":"` + idActorB + `","into":"` + idActorA + `"}`,
@@ -30,15 +32,32 @@ func FuzzApply(f *testing.F) {
 		`{"seconds":7200}`, `{"seconds":null}`, `{"step":6}`, `{"locale":"en","title":"t"}`,
 		`{"id":"` + idCrit1 + `","text":"t"}`, `{"participantId":"p2"}`, `{"name":"\u0000"}`,
 		`[]`, `null`, ``, `{"name":"a"}{}`, `{"id":"AAAAAAAA-0000-4000-8000-000000000001","name":"n"}`,
+		`{"mode":"approve","candidates":["` + idActorA + `","` + idActorB + `"]}`,
+		`{"mode":"dots","dots":100,"maxPerActor":1,"reveal":"onClose","anonymous":false,"facilitatorVotes":true}`,
+		`{"id":"` + idNone + `","mode":"dots","dots":3,"candidates":null}`, `{"mode":"approve","dots":0,"maxPerActor":1}`,
+		`{"roundId":"r1"}`, `{"roundId":"r2"}`, `{"roundId":""}`,
 	}
 	for i, s := range seeds {
-		f.Add(uint8(i), uint8(i), i%2 == 0, []byte(s))
+		f.Add(uint8(i), uint8(i), uint8(i%3), []byte(s))
 	}
 	callers := []session.Caller{facilitator, participant1, participant2, viewer, stranger, {ID: idP1, Role: "admin"}}
+	// The engine's ballots of every round: p1's count on C (no candidate of r1) and p2's
+	// zero are ignored by the tally.
+	env := func() session.Env {
+		e := testEnv()
+		e.Ballots = func(string) map[string]session.Ballot {
+			return map[string]session.Ballot{idP1: {idActorB: 2, idActorC: 1}, idP2: {idActorB: 0}, idFac: {}}
+		}
+		return e
+	}
 	base := roundsState(f)
-	locked := must(f, base, facilitator, session.OpLockSet, `{"locked":true}`)
+	states := []*session.State{
+		base,
+		must(f, base, facilitator, session.OpLockSet, `{"locked":true}`),
+		must(f, base, facilitator, session.OpRoundClose, `{"roundId":"r2"}`),
+	}
 
-	f.Fuzz(func(t *testing.T, opIndex, callerIndex uint8, isLocked bool, data []byte) {
+	f.Fuzz(func(t *testing.T, opIndex, callerIndex, variant uint8, data []byte) {
 		op := "no.such.op"
 		if int(opIndex) < len(allOps) {
 			op = allOps[opIndex]
@@ -46,12 +65,9 @@ func FuzzApply(f *testing.F) {
 			op = allOps[int(opIndex)-len(allOps)]
 		}
 		c := callers[int(callerIndex)%len(callers)]
-		s := base
-		if isLocked {
-			s = locked
-		}
+		s := states[int(variant)%len(states)]
 		before := encode(t, s)
-		r, err := session.Apply(s, c, op, data, testEnv())
+		r, err := session.Apply(s, c, op, data, env())
 		if got := encode(t, s); got != before {
 			t.Fatalf("Apply(%s, %q) by %+v changed its input (err %v)", op, data, c, err)
 		}
@@ -111,11 +127,44 @@ func checkInvariants(tb testing.TB, s *session.State) {
 			tb.Fatalf("ranks %v have a hole at %d", ranks, k)
 		}
 	}
+	if len(s.Rounds) > session.MaxRounds {
+		tb.Fatalf("%d rounds", len(s.Rounds))
+	}
+	open := 0
 	for _, r := range s.Rounds {
+		seen := map[string]bool{}
 		for _, id := range r.Candidates {
-			if !ids[id] {
-				tb.Fatalf("round %s has candidate %s that is no actor", r.ID, id)
+			if !ids[id] || seen[id] {
+				tb.Fatalf("round %s has candidate %s twice or that is no actor", r.ID, id)
+			}
+			seen[id] = true
+		}
+		for id := range r.Tally {
+			if !seen[id] {
+				tb.Fatalf("round %s has a tally for %s, which is no candidate", r.ID, id)
 			}
 		}
+		switch r.Status {
+		case session.RoundStatusOpen:
+			open++
+			if r.ClosedAt != nil {
+				tb.Fatalf("open round %s closed at %d", r.ID, *r.ClosedAt)
+			}
+		case session.RoundStatusClosed:
+			if r.ClosedAt == nil {
+				tb.Fatalf("closed round %s without closedAt", r.ID)
+			}
+		default:
+			tb.Fatalf("round %s status %q", r.ID, r.Status)
+		}
+		if r.Mode == session.ModeDots && (r.MaxPerActor < 1 || r.MaxPerActor > r.Dots || r.Dots > session.MaxDots) {
+			tb.Fatalf("dots round %+v", r)
+		}
+		if r.Mode != session.ModeDots && r.Mode != session.ModeApprove {
+			tb.Fatalf("round %s mode %q", r.ID, r.Mode)
+		}
+	}
+	if open > 1 {
+		tb.Fatalf("%d rounds open", open)
 	}
 }

@@ -42,6 +42,7 @@ var allOps = []string{
 	session.OpActorSelect, session.OpRankingSet, session.OpFollowUpUpdate,
 	session.OpCriterionAdd, session.OpCriterionUpdate, session.OpCriterionRemove,
 	session.OpParticipantRename, session.OpParticipantRemove,
+	session.OpRoundOpen, session.OpRoundClose,
 }
 
 // testEnv returns an Env with the fixed clock and ids from a counter:
@@ -156,8 +157,14 @@ func roundTrip(tb testing.TB, ev session.Event) session.Event {
 // same state as Apply did.
 func applyOK(tb testing.TB, s *session.State, c session.Caller, op, data string) session.Result {
 	tb.Helper()
+	return applyEnvOK(tb, s, c, op, data, testEnv())
+}
+
+// applyEnvOK is applyOK with the given Env (for round.close, which asks it for ballots).
+func applyEnvOK(tb testing.TB, s *session.State, c session.Caller, op, data string, env session.Env) session.Result {
+	tb.Helper()
 	before := encode(tb, s)
-	r, err := session.Apply(s, c, op, []byte(data), testEnv())
+	r, err := session.Apply(s, c, op, []byte(data), env)
 	if err != nil {
 		tb.Fatalf("Apply(%s, %s) by %s: %v", op, data, c.ID, err)
 	}
@@ -246,4 +253,30 @@ func sameJSON(tb testing.TB, a, b any) bool {
 		return string(out)
 	}
 	return bytes.Equal([]byte(norm(a)), []byte(norm(b)))
+}
+
+// ballotsEnv is testEnv whose engine holds ballots (round id → participant id → ballot).
+func ballotsEnv(ballots map[string]map[string]session.Ballot) session.Env {
+	env := testEnv()
+	env.Ballots = func(roundID string) map[string]session.Ballot { return ballots[roundID] }
+	return env
+}
+
+// wantError checks that err is a *session.Error with code (and field, unless field is "*")
+// and a message: for the pure functions that answer an error without a Result.
+func wantError(tb testing.TB, what string, err error, code, field string) {
+	tb.Helper()
+	var e *session.Error
+	if !errors.As(err, &e) {
+		tb.Fatalf("%s: err = %v (%T), want *session.Error %s", what, err, err, code)
+	}
+	if e.Code != code {
+		tb.Errorf("%s: code = %q (%v), want %q", what, e.Code, e, code)
+	}
+	if field != "*" && e.Field != field {
+		tb.Errorf("%s: field = %q (%v), want %q", what, e.Field, e, field)
+	}
+	if e.Message == "" {
+		tb.Errorf("%s: error without a message", what)
+	}
 }

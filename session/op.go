@@ -28,6 +28,15 @@ const (
 	OpCriterionRemove   = "criterion.remove"
 	OpParticipantRename = "participant.rename"
 	OpParticipantRemove = "participant.remove"
+	OpRoundOpen         = "round.open"
+	OpRoundClose        = "round.close"
+)
+
+// Ops that change no state and that Apply does not handle: the engine keeps ballots and
+// estimates per participant and decides them with CastVote and DecodeEstimate.
+const (
+	OpVoteCast    = "vote.cast"
+	OpEstimateSet = "estimate.set"
 )
 
 // Caller is who sends an op: a participant id and its role.
@@ -36,11 +45,14 @@ type Caller struct {
 	Role string
 }
 
-// Env is what Apply needs from outside and must not find for itself: the time, and new
-// ids for what an op creates without naming it.
+// Env is what Apply needs from outside and must not find for itself: the time, new ids
+// for what an op creates without naming it, and the ballots the engine keeps.
 type Env struct {
 	Now   int64         // Unix milliseconds
 	NewID func() string // a fresh unique id (a UUID)
+	// Ballots returns the ballots of a round (participant id → ballot) for its final tally
+	// on round.close; nil means there are none.
+	Ballots func(roundID string) map[string]Ballot
 }
 
 // Result is what an op did. Event is nil when the op changed nothing and produces no
@@ -74,6 +86,8 @@ var ops = map[string]opSpec{
 	OpCriterionRemove:   {facilitatorOnly: true, apply: criterionRemove},
 	OpParticipantRename: {apply: participantRename},
 	OpParticipantRemove: {facilitatorOnly: true, apply: participantRemove},
+	OpRoundOpen:         {facilitatorOnly: true, apply: roundOpen},
+	OpRoundClose:        {facilitatorOnly: true, apply: roundClose},
 }
 
 // KnownOp reports whether name is an op that Apply handles.
@@ -99,9 +113,6 @@ func Apply(s *State, c Caller, name string, data []byte, env Env) (Result, error
 	case spec.lockable && s.Locked && c.Role != RoleFacilitator:
 		return Result{}, Errorf(CodeLocked, "the facilitator has locked the table")
 	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		data = []byte("{}")
-	}
 	return spec.apply(s, c, data, env)
 }
 
@@ -114,8 +125,12 @@ func emit(s *State, ev Event, id string) (Result, error) {
 	return Result{State: n, Event: &ev, ID: id}, nil
 }
 
-// decode reads op data strictly: unknown fields and wrong types are invalid.
+// decode reads op data strictly: unknown fields and wrong types are invalid. Empty data
+// (or only white space) is an empty object.
 func decode(data []byte, v any) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		data = []byte("{}")
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)

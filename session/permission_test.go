@@ -24,6 +24,17 @@ var validData = map[string]string{
 	session.OpCriterionRemove:   `{"id":"` + idCrit1 + `"}`,
 	session.OpParticipantRename: `{"name":"Nieuw"}`,
 	session.OpParticipantRemove: `{"participantId":"` + idP2 + `"}`,
+	session.OpRoundOpen:         `{"mode":"dots","dots":5}`,
+	session.OpRoundClose:        `{"roundId":"r2"}`, // on roundsState: see stateFor
+}
+
+// stateFor is the state on which validData[op] succeeds: the fixture, or for round.close
+// roundsState (the fixture has no round to close).
+func stateFor(op string) func(testing.TB) *session.State {
+	if op == session.OpRoundClose {
+		return roundsState
+	}
+	return fixture
 }
 
 // participantOps are the ops a participant may send (P in PROTOCOL.md); the rest are F.
@@ -46,7 +57,7 @@ func TestEveryOpHasValidData(t *testing.T) {
 			t.Errorf("no valid data for %s", op)
 		}
 	}
-	for _, op := range []string{"", "round.open", "vote.cast", "estimate.set", "Actor.Add", "actor.add "} {
+	for _, op := range []string{"", session.OpVoteCast, session.OpEstimateSet, "Actor.Add", "actor.add ", "round.open "} {
 		if session.KnownOp(op) {
 			t.Errorf("KnownOp(%q) = true", op)
 		}
@@ -54,9 +65,11 @@ func TestEveryOpHasValidData(t *testing.T) {
 }
 
 func TestPermissions(t *testing.T) {
-	locked := func(tb testing.TB) *session.State {
-		tb.Helper()
-		return must(tb, fixture(tb), facilitator, session.OpLockSet, `{"locked":true}`)
+	lockedFor := func(op string) func(testing.TB) *session.State {
+		return func(tb testing.TB) *session.State {
+			tb.Helper()
+			return must(tb, stateFor(op)(tb), facilitator, session.OpLockSet, `{"locked":true}`)
+		}
 	}
 	type tc struct {
 		name   string
@@ -67,31 +80,32 @@ func TestPermissions(t *testing.T) {
 	}
 	var tests []tc
 	for _, op := range allOps {
+		base, locked := stateFor(op), lockedFor(op)
 		tests = append(tests,
-			tc{op + "/facilitator", fixture, facilitator, op, ""},
+			tc{op + "/facilitator", base, facilitator, op, ""},
 			tc{op + "/facilitator while locked", locked, facilitator, op, ""},
-			tc{op + "/viewer", fixture, viewer, op, session.CodeForbidden},
-			tc{op + "/viewer with a participant id", fixture, session.Caller{ID: idP1, Role: session.RoleViewer}, op, session.CodeForbidden},
+			tc{op + "/viewer", base, viewer, op, session.CodeForbidden},
+			tc{op + "/viewer with a participant id", base, session.Caller{ID: idP1, Role: session.RoleViewer}, op, session.CodeForbidden},
 			tc{op + "/viewer while locked", locked, viewer, op, session.CodeForbidden},
-			tc{op + "/unknown role", fixture, session.Caller{ID: idP1, Role: "admin"}, op, session.CodeForbidden},
-			tc{op + "/empty role", fixture, session.Caller{ID: idP1}, op, session.CodeForbidden},
-			tc{op + "/participant not in the workshop", fixture, stranger, op, session.CodeForbidden},
-			tc{op + "/facilitator not in the workshop", fixture, session.Caller{ID: "ghost", Role: session.RoleFacilitator}, op, session.CodeForbidden},
+			tc{op + "/unknown role", base, session.Caller{ID: idP1, Role: "admin"}, op, session.CodeForbidden},
+			tc{op + "/empty role", base, session.Caller{ID: idP1}, op, session.CodeForbidden},
+			tc{op + "/participant not in the workshop", base, stranger, op, session.CodeForbidden},
+			tc{op + "/facilitator not in the workshop", base, session.Caller{ID: "ghost", Role: session.RoleFacilitator}, op, session.CodeForbidden},
 		)
 		switch {
 		case !participantOps[op]:
 			tests = append(tests,
-				tc{op + "/participant", fixture, participant1, op, session.CodeForbidden},
+				tc{op + "/participant", base, participant1, op, session.CodeForbidden},
 				tc{op + "/participant while locked", locked, participant1, op, session.CodeForbidden},
 			)
 		case lockableOps[op]:
 			tests = append(tests,
-				tc{op + "/participant", fixture, participant1, op, ""},
+				tc{op + "/participant", base, participant1, op, ""},
 				tc{op + "/participant while locked", locked, participant1, op, session.CodeLocked},
 			)
 		default:
 			tests = append(tests,
-				tc{op + "/participant", fixture, participant1, op, ""},
+				tc{op + "/participant", base, participant1, op, ""},
 				tc{op + "/participant while locked", locked, participant1, op, ""},
 			)
 		}
@@ -109,7 +123,7 @@ func TestPermissions(t *testing.T) {
 }
 
 func TestUnknownOp(t *testing.T) {
-	for _, op := range []string{"", "round.open", "vote.cast", "actor.delete", "ACTOR.ADD", "actor.add\x00"} {
+	for _, op := range []string{"", session.OpVoteCast, session.OpEstimateSet, "round.delete", "actor.delete", "ACTOR.ADD", "actor.add\x00"} {
 		for _, c := range []session.Caller{facilitator, participant1, viewer, stranger} {
 			t.Run(op+"/"+c.Role+"/"+c.ID, func(t *testing.T) {
 				applyErr(t, fixture(t), c, op, `{}`, session.CodeBadMessage, "op")

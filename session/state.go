@@ -25,6 +25,9 @@ type State struct {
 	Participants []*Participant `json:"participants"`
 	Timer        *Timer         `json:"timer"`
 	CreatedAt    int64          `json:"createdAt"`
+	// Baseline is the arena analysis as it stood when the workshop left step 2 (nil until
+	// then); step 6 compares the actors against it. Actors added later have no entry.
+	Baseline map[string]*ActorBaseline `json:"baseline"`
 }
 
 // Actor is one row of the arena analysis.
@@ -64,8 +67,8 @@ type Criterion struct {
 // Round is a vote round (step 4).
 type Round struct {
 	ID          string         `json:"id"`
-	Status      string         `json:"status"`
-	Mode        string         `json:"mode"`
+	Status      string         `json:"status"` // RoundStatusOpen or RoundStatusClosed
+	Mode        string         `json:"mode"`   // ModeApprove or ModeDots
 	Dots        int            `json:"dots"`
 	MaxPerActor int            `json:"maxPerActor"`
 	Anonymous   bool           `json:"anonymous"`
@@ -75,6 +78,9 @@ type Round struct {
 	Voters      int            `json:"voters"`
 	OpenedAt    int64          `json:"openedAt"`
 	ClosedAt    *int64         `json:"closedAt"`
+	// FacilitatorVotes lets the facilitator vote in this round (a protocol extension;
+	// by default the facilitator only runs the vote).
+	FacilitatorVotes bool `json:"facilitatorVotes"`
 }
 
 // Participant is someone who joined: the facilitator or a participant. Viewers are not listed.
@@ -139,7 +145,7 @@ func (s *State) round(id string) (*Round, int) {
 // OpenRound returns the round that is open now, or nil.
 func (s *State) OpenRound() *Round {
 	for _, r := range s.Rounds {
-		if r.Status == "open" {
+		if r.Status == RoundStatusOpen {
 			return r
 		}
 	}
