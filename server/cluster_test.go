@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -129,6 +130,24 @@ func TestInstancesConverge(t *testing.T) {
 			if len(st.Actors) != nClients*adds {
 				t.Errorf("%d actors, want %d", len(st.Actors), nClients*adds)
 			}
+			// Presence is the union over the instances: every instance counts the six
+			// participants (not the facilitator), and a client's presence lists all seven.
+			for i, srv := range srvs {
+				deadline := time.Now().Add(5 * time.Second)
+				for {
+					_, body, _ := srv.do(t, "GET", "/api/workshops/"+w.Code, "", nil)
+					var got struct{ Participants int }
+					json.Unmarshal(body, &got)
+					if got.Participants == nClients {
+						break
+					}
+					if time.Now().After(deadline) {
+						t.Fatalf("instance %d counts %d participants online, want %d", i, got.Participants, nClients)
+					}
+					time.Sleep(20 * time.Millisecond)
+				}
+			}
+			viewer.waitFor("presence of all", func(m msg) bool { return m.Type == "presence" && len(m.Online) == nClients+1 && m.Viewers == 1 })
 			// A late joiner on another instance gets the same state.
 			late := connect(t, srvs[0], w.Code, map[string]any{"role": "viewer"})
 			lst, _, _ := late.snapshot()
