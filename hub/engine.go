@@ -105,6 +105,27 @@ type Engine interface {
 	SetLive(l Live)
 	// PublishLive sends msg to every instance watching workshop id, this one included.
 	PublishLive(ctx context.Context, id string, msg []byte) error
+
+	// Votes and estimates live beside the state document (DESIGN.md): one ballot per
+	// participant and round, one estimate per participant and actor, each changed
+	// atomically; their aggregates go out as live messages.
+
+	// CastVote replaces participant pid's ballot in a round with what decide makes of
+	// the current one (nil for none), atomically: decide may run more than once and must
+	// be pure. After CloseRound it fails with a session error "closed".
+	CastVote(ctx context.Context, id, roundID, pid string, decide func(session.Ballot) (session.Ballot, error)) (session.Ballot, error)
+	// CloseRound refuses every later CastVote of the round: its ballots are final.
+	CloseRound(ctx context.Context, id, roundID string) error
+	// Ballots returns every ballot of a round by participant.
+	Ballots(ctx context.Context, id, roundID string) (map[string]session.Ballot, error)
+	// SetEstimate replaces pid's estimate of an actor with what decide makes of the
+	// current one (the zero Estimate for none), atomically.
+	SetEstimate(ctx context.Context, id, actorID, pid string, decide func(session.Estimate) (session.Estimate, error)) (session.Estimate, error)
+	// Estimates returns the estimates of the given actors, by actor and participant.
+	Estimates(ctx context.Context, id string, actorIDs []string) (map[string]map[string]session.Estimate, error)
+	// MoveActor moves the ballots (by session.MergeBallot) and the estimates (by
+	// session.MergeEstimate) of actor from onto actor into, after an actor.merge.
+	MoveActor(ctx context.Context, id, from, into string, rounds []*session.Round) error
 	// Close stops the engine after pending commits are written.
 	Close() error
 }

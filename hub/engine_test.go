@@ -32,6 +32,8 @@ func testEngines(t *testing.T, f engineFactory) {
 	t.Run("Durable", func(t *testing.T) { testDurable(t, f) })
 	t.Run("Delete", func(t *testing.T) { testDelete(t, f) })
 	t.Run("Instances", func(t *testing.T) { testInstances(t, f) })
+	t.Run("VotesConcurrent", func(t *testing.T) { testVotesConcurrent(t, f) })
+	t.Run("PollsCloseMergeDurable", func(t *testing.T) { testPollsCloseMergeDurable(t, f) })
 }
 
 func TestLocalEngine(t *testing.T) {
@@ -369,5 +371,164 @@ func waitFor(tb testing.TB, cond func() bool) {
 			tb.Fatal("condition not met within 10 s")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// pollWorkshop makes a workshop with n participants p0.., three actors and an open dots
+// round (5 dots, at most 3 per actor); it returns the state and the round.
+func pollWorkshop(t *testing.T, e Engine, n int) (Meta, *session.State, *session.Round) {
+	t.Helper()
+	m, _ := newWorkshop(t, e)
+	for i := range n {
+		commit(t, e, m.ID, func(st *session.State) (Change, error) {
+			r, err := session.Join(st, session.Participant{ID: fmt.Sprintf("p%d", i), Name: fmt.Sprintf("P%d", i), Role: session.RoleParticipant})
+			return Change{Result: r}, err
+		})
+	}
+	for _, name := range []string{"A", "B", "C"} {
+		commit(t, e, m.ID, opFn(session.OpActorAdd, fmt.Sprintf(`{"name":%q}`, name)))
+	}
+	c := commit(t, e, m.ID, opFn(session.OpRoundOpen, `{"mode":"dots","dots":5,"maxPerActor":3}`))
+	return m, c.State, c.State.Rounds[0]
+}
+
+// Votes from 40 participants, each on two "connections" at once (and on two instances
+// when the engine has them): the budget holds for every ballot and the tally is exact.
+func testVotesConcurrent(t *testing.T, f engineFactory) {
+	e := f.open(t)
+	engines := []Engine{e}
+	if f.another != nil {
+		engines = append(engines, f.another(t, e))
+	}
+	const n = 40
+	m, st, rd := pollWorkshop(t, e, n)
+	a, b, c := st.Actors[0].ID, st.Actors[1].ID, st.Actors[2].ID
+	// Per participant: 2 on A, 3 on B and 1 on C at once. 2+3+1 = 6 > 5 dots, so exactly
+	// one of the three is refused with budget, whatever the order.
+	votes := []session.Vote{{RoundID: rd.ID, ActorID: a, Count: 2}, {RoundID: rd.ID, ActorID: b, Count: 3}, {RoundID: rd.ID, ActorID: c, Count: 1}}
+	var mu sync.Mutex
+	refused := map[string]int{}
+	var wg sync.WaitGroup
+	for i := range n {
+		pid := fmt.Sprintf("p%d", i)
+		caller := session.Caller{ID: pid, Role: session.RoleParticipant}
+		for k, v := range votes {
+			eng := engines[(i+k)%len(engines)]
+			wg.Go(func() {
+				_, err := eng.CastVote(context.Background(), m.ID, rd.ID, pid, func(mine session.Ballot) (session.Ballot, error) {
+					return session.CastVote(st, caller, v, mine)
+				})
+				if err != nil {
+					if session.ErrorCode(err) != session.CodeBudget {
+						t.Errorf("%s: %v", pid, err)
+					}
+					mu.Lock()
+					refused[pid]++
+					mu.Unlock()
+				}
+			})
+		}
+	}
+	wg.Wait()
+	ballots, err := e.Ballots(context.Background(), m.ID, rd.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{}
+	for i := range n {
+		pid := fmt.Sprintf("p%d", i)
+		bal := ballots[pid]
+		total := bal[a] + bal[b] + bal[c]
+		if refused[pid] != 1 || total > 5 || total < 3 {
+			t.Errorf("%s: %d refused, ballot %v (total %d)", pid, refused[pid], bal, total)
+		}
+		for id, k := range bal {
+			want[id] += k
+		}
+	}
+	tally, voters := session.Tally(rd, ballots)
+	if voters != n {
+		t.Errorf("%d voters, want %d", voters, n)
+	}
+	for id, k := range tally {
+		if want[id] != k {
+			t.Errorf("tally of %s is %d, the ballots give %d", id, k, want[id])
+		}
+	}
+	// Every instance reads the same ballots.
+	for i, eng := range engines {
+		got, _ := eng.Ballots(context.Background(), m.ID, rd.ID)
+		if len(got) != n {
+			t.Errorf("instance %d reads %d ballots", i, len(got))
+		}
+	}
+}
+
+// A closed round refuses votes and keeps its ballots; a merge moves ballots (capped) and
+// estimates; votes and estimates survive a restart.
+func testPollsCloseMergeDurable(t *testing.T, f engineFactory) {
+	e := f.open(t)
+	ctx := context.Background()
+	m, st, rd := pollWorkshop(t, e, 2)
+	a, b := st.Actors[0].ID, st.Actors[1].ID
+	cast := func(e Engine, pid, actor string, count int) error {
+		caller := session.Caller{ID: pid, Role: session.RoleParticipant}
+		_, err := e.CastVote(ctx, m.ID, rd.ID, pid, func(mine session.Ballot) (session.Ballot, error) {
+			return session.CastVote(st, caller, session.Vote{RoundID: rd.ID, ActorID: actor, Count: count}, mine)
+		})
+		return err
+	}
+	for _, v := range []struct {
+		pid, actor string
+		n          int
+	}{{"p0", a, 2}, {"p0", b, 2}, {"p1", b, 1}} {
+		if err := cast(e, v.pid, v.actor, v.n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	estimate := func(e Engine, pid, actor, data string) {
+		set, err := session.DecodeEstimate(st, session.Caller{ID: pid, Role: session.RoleParticipant}, []byte(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.SetEstimate(ctx, m.ID, actor, pid, func(cur session.Estimate) (session.Estimate, error) { return set.Apply(cur), nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	estimate(e, "p0", a, fmt.Sprintf(`{"actorId":%q,"importance":4}`, a))
+	estimate(e, "p0", b, fmt.Sprintf(`{"actorId":%q,"importance":2,"dependency":3}`, b))
+	estimate(e, "p1", a, fmt.Sprintf(`{"actorId":%q,"dependency":1}`, a))
+
+	// Merge A into B: p0 had 2 + 2, capped at 3 per actor; p1 keeps 1 on B.
+	c := commit(t, e, m.ID, opFn(session.OpActorMerge, fmt.Sprintf(`{"id":%q,"into":%q}`, a, b)))
+	if err := e.MoveActor(ctx, m.ID, a, b, c.State.Rounds); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := e.Ballots(ctx, m.ID, rd.ID)
+	if got["p0"][b] != 3 || got["p0"][a] != 0 || got["p1"][b] != 1 {
+		t.Errorf("ballots after the merge: %v", got)
+	}
+	est, _ := e.Estimates(ctx, m.ID, []string{a, b})
+	if len(est[a]) != 0 || est[b]["p0"].Importance != 2 || est[b]["p0"].Dependency != 3 || est[b]["p1"].Dependency != 1 {
+		t.Errorf("estimates after the merge: %v", est)
+	}
+
+	if err := e.CloseRound(ctx, m.ID, rd.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := cast(e, "p1", b, 2); session.ErrorCode(err) != session.CodeClosed {
+		t.Errorf("vote after close: %v, want closed", err)
+	}
+	e2 := f.reopen(t, e)
+	got2, err := e2.Ballots(ctx, m.ID, rd.ID)
+	if err != nil || got2["p0"][b] != 3 || got2["p1"][b] != 1 {
+		t.Errorf("ballots after reopening: %v %v", got2, err)
+	}
+	if err := cast(e2, "p1", b, 2); session.ErrorCode(err) != session.CodeClosed {
+		t.Errorf("vote after close and reopen: %v, want closed", err)
+	}
+	est2, err := e2.Estimates(ctx, m.ID, []string{b})
+	if err != nil || est2[b]["p0"].Importance != 2 {
+		t.Errorf("estimates after reopening: %v %v", est2, err)
 	}
 }

@@ -80,6 +80,11 @@ func (h *Hub) onLive(id string, msg []byte) {
 		r.mu.Lock()
 		r.queuePresence()
 		r.mu.Unlock()
+		return
+	}
+	var n notice
+	if json.Unmarshal(msg, &n) == nil {
+		r.onNotice(n)
 	}
 }
 
@@ -285,6 +290,7 @@ func (h *Hub) Join(ctx context.Context, ws *websocket.Conn, m Meta, hello Hello)
 	c.room.mu.RLock()
 	c.enqueue(c.room.presenceLocked())
 	c.room.mu.RUnlock()
+	c.room.welcomePolls(c)
 	return c, nil
 }
 
@@ -447,6 +453,24 @@ func (h *Hub) Apply(ctx context.Context, c *Conn, wsID, ref, name string, data j
 	h.stats.Ops.Add(1)
 	caller := session.Caller{ID: c.ParticipantID, Role: c.Role}
 	env := session.Env{Now: time.Now().UnixMilli(), NewID: newID}
+	switch name {
+	case session.OpVoteCast:
+		h.vote(ctx, c, wsID, ref, data)
+		return
+	case session.OpEstimateSet:
+		h.estimate(ctx, c, wsID, ref, data)
+		return
+	case session.OpRoundClose:
+		if c.Role != session.RoleFacilitator {
+			break // session answers forbidden; nothing may close the round before
+		}
+		ballots, err := h.closeRound(ctx, wsID, data)
+		if err != nil {
+			h.answer(c, ref, 0, err)
+			return
+		}
+		env.Ballots = ballots
+	}
 	com, err := h.eng.Update(ctx, wsID, func(st *session.State) (Change, error) {
 		res, err := session.Apply(st, caller, name, data, env)
 		return Change{Result: res}, err
@@ -460,6 +484,15 @@ func (h *Hub) Apply(ctx context.Context, c *Conn, wsID, ref, name string, data j
 		return
 	}
 	c.enqueue(encodeAck(ref, com.Seq, com.ID))
+	switch name {
+	case session.OpActorMerge, session.OpActorRemove, session.OpRoundOpen, session.OpRoundClose:
+		if com.Event == nil {
+			break
+		}
+		if _, ev, err := DecodeEvent(com.Event); err == nil {
+			h.afterCommit(wsID, &ev, com.State)
+		}
+	}
 }
 
 // asError turns any error of the apply path into what a client is told.

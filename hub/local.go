@@ -78,6 +78,13 @@ type localWS struct {
 	dmu          sync.Mutex // the durable view, written by the writer
 	durableSeq   uint64
 	durableState *session.State
+
+	// pmu guards votes and estimates; writes to them are queued to the writer under it,
+	// so the file sees them in the order memory did.
+	pmu       sync.Mutex
+	ballots   map[string]map[string]session.Ballot   // round -> participant -> ballot
+	closed    map[string]bool                        // rounds whose ballots are final
+	estimates map[string]map[string]session.Estimate // actor -> participant -> estimate
 }
 
 type commitReq struct {
@@ -86,9 +93,12 @@ type commitReq struct {
 	state    *session.State
 	event    []byte
 	grant    *Grant
+	puts     []kv // ballots and estimates; a nil value deletes
 	snapshot bool
 	done     chan error
 }
+
+type kv struct{ k, v []byte }
 
 // OpenLocal opens (or creates) the store in dir.
 func OpenLocal(dir string) (*Local, error) {
@@ -249,7 +259,8 @@ func (l *Local) get(id string) (*localWS, error) {
 
 // load reads a workshop: its last snapshot, then the events after it.
 func (l *Local) load(id string) (*localWS, error) {
-	w := &localWS{tokens: map[string]string{}}
+	w := &localWS{tokens: map[string]string{}, ballots: map[string]map[string]session.Ballot{},
+		closed: map[string]bool{}, estimates: map[string]map[string]session.Estimate{}}
 	var snap snapshot
 	err := l.db.View(func(tx *bbolt.Tx) error {
 		raw := tx.Bucket(bucketMeta).Get([]byte(id))
@@ -286,7 +297,7 @@ func (l *Local) load(id string) (*localWS, error) {
 		for k, v := c.Seek([]byte("t:")); k != nil && bytes.HasPrefix(k, []byte("t:")); k, v = c.Next() {
 			w.tokens[string(k[2:])] = string(v)
 		}
-		return nil
+		return w.loadPolls(c)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("hub: load %s: %w", id, err)
@@ -419,6 +430,17 @@ func (r *commitReq) write(tx *bbolt.Tx) error {
 	}
 	if r.grant != nil {
 		if err := b.Put(tokenKey(r.grant.Hash), []byte(r.grant.ParticipantID)); err != nil {
+			return err
+		}
+	}
+	for _, p := range r.puts {
+		var err error
+		if p.v == nil {
+			err = b.Delete(p.k)
+		} else {
+			err = b.Put(p.k, p.v)
+		}
+		if err != nil {
 			return err
 		}
 	}

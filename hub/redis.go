@@ -718,7 +718,18 @@ func (e *Redis) Delete(ctx context.Context, id string) error {
 	if err := json.Unmarshal([]byte(raw), &m); err != nil {
 		return fmt.Errorf("hub: delete %s: %w", id, err)
 	}
-	if err := e.rdb.Del(ctx, e.kWS(id), e.kLog(id), e.kTok(id), e.kPres(id)).Err(); err != nil {
+	keys := []string{e.kWS(id), e.kLog(id), e.kTok(id), e.kPres(id), e.kClosed(id)}
+	if _, st, _, err := e.load(ctx, id); err == nil {
+		// Ballots of every round and estimates of every actor; those of actors removed
+		// earlier expire with the retention.
+		for _, r := range st.Rounds {
+			keys = append(keys, e.kBallots(id, r.ID))
+		}
+		for _, a := range st.Actors {
+			keys = append(keys, e.kEst(id, a.ID))
+		}
+	}
+	if err := e.rdb.Del(ctx, keys...).Err(); err != nil {
 		return unavailable("delete", err)
 	}
 	e.rdb.Del(ctx, e.kCode(m.Code))

@@ -40,12 +40,15 @@ type room struct {
 	pmu      sync.Mutex // one sendPresence at a time; guards the fields below
 	shared   Share      // this instance's share as last stated to the engine
 	sharedAt time.Time
+
+	vmu   sync.Mutex // guards polls but its queue (under mu); taken before mu, never after
+	polls polls
 }
 
 var errRoomGone = errors.New("room gone")
 
 func newRoom(h *Hub, id string) *room {
-	return &room{id: id, hub: h, conns: map[*Conn]struct{}{}, online: map[string]int{}}
+	return &room{id: id, hub: h, conns: map[*Conn]struct{}{}, online: map[string]int{}, polls: newPolls()}
 }
 
 // fanout sends one event to every connection, in seq order, the same bytes to each.

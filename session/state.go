@@ -142,6 +142,9 @@ func (s *State) round(id string) (*Round, int) {
 	return nil, -1
 }
 
+// RoundByID returns the round with the given id and its index, or nil, -1.
+func (s *State) RoundByID(id string) (*Round, int) { return s.round(id) }
+
 // OpenRound returns the round that is open now, or nil.
 func (s *State) OpenRound() *Round {
 	for _, r := range s.Rounds {
