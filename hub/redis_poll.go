@@ -19,8 +19,8 @@ func (e *Redis) kEst(id, actor string) string     { return e.prefix + "{" + id +
 // casScript replaces one participant's ballot or estimate when it still is what the
 // instance decided from, and refuses in a round that is closed; the budget and every
 // other rule were checked by session against exactly that ballot, so together they are
-// atomic. KEYS: hash, closed set (or the hash again). ARGV: round ('' for estimates),
-// participant, expected ('' = none), new ('' = delete), ttl ms.
+// atomic. KEYS: hash, closed set (or the hash again). ARGV: round (empty for
+// estimates), participant, expected (empty: none), new (empty: delete), ttl ms.
 var casScript = redis.NewScript(`
 if ARGV[1] ~= '' and redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then return 'closed' end
 local cur = redis.call('HGET', KEYS[1], ARGV[2]) or ''
