@@ -142,6 +142,7 @@ type client struct {
 	you    hub.You
 	gapErr error
 	events int
+	seen   []msg // every message, in order
 }
 
 func dial(tb testing.TB, s *testServer, code string) (*websocket.Conn, error) {
@@ -216,6 +217,9 @@ func (c *client) read() {
 				continue
 			}
 			m.raw = line
+			c.mu.Lock()
+			c.seen = append(c.seen, m)
+			c.mu.Unlock()
 			c.track(m)
 			c.msgs <- m
 		}

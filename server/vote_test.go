@@ -1,0 +1,180 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/arena-workshop/arena/session"
+)
+
+// live is a tally, ballot, estimate or estimates message.
+type live struct {
+	Type    string          `json:"type"`
+	RoundID string          `json:"roundId"`
+	Voters  int             `json:"voters"`
+	Tally   map[string]int  `json:"tally"`
+	Mine    json.RawMessage `json:"mine"`
+	Left    int             `json:"left"`
+	ActorID string          `json:"actorId"`
+	N       int             `json:"n"`
+	Imp     *session.Stat   `json:"importance"`
+}
+
+func asLive(tb testing.TB, m msg) live {
+	tb.Helper()
+	var l live
+	if err := json.Unmarshal(m.raw, &l); err != nil {
+		tb.Fatal(err)
+	}
+	return l
+}
+
+// expectLive waits for a live message that matches.
+func (c *client) expectLive(what string, match func(live) bool) live {
+	c.tb.Helper()
+	m := c.waitFor(what, func(m msg) bool {
+		if m.Type != "tally" && m.Type != "ballot" && m.Type != "estimates" && m.Type != "estimate" {
+			return false
+		}
+		var l live
+		json.Unmarshal(m.raw, &l)
+		return match(l)
+	})
+	return asLive(c.tb, m)
+}
+
+// A vote round through real websockets, on one instance (local engine) and on two
+// instances (Redis): ballots to the voter, hidden tallies never reach participants or
+// the projector while the round is open, exact tallies at close, and estimates.
+func TestVoteRound(t *testing.T) {
+	t.Run("local", func(t *testing.T) {
+		testVoteRound(t, []*testServer{startServer(t, "")})
+	})
+	t.Run("redis", func(t *testing.T) {
+		url := needRedis(t)
+		testVoteRound(t, startInstances(t, 2, url, redisPrefix(t, url)))
+	})
+}
+
+func testVoteRound(t *testing.T, srvs []*testServer) {
+	at := func(i int) *testServer { return srvs[i%len(srvs)] }
+	w := at(0).create(t, "Stemmen")
+	fac := connect(t, at(0), w.Code, map[string]any{"role": "participant", "name": "Fien", "facilitatorToken": w.FacilitatorToken})
+	viewer := connect(t, at(1), w.Code, map[string]any{"role": "viewer"})
+	ps := make([]*client, 3)
+	for i := range ps {
+		ps[i] = connect(t, at(i+1), w.Code, map[string]any{"role": "participant", "name": fmt.Sprintf("P%d", i)})
+	}
+	var actors []string
+	for _, name := range []string{"OCMW", "School", "Buurthuis"} {
+		actors = append(actors, fac.mustOp("actor.add", map[string]any{"name": name}).ID)
+	}
+	open := fac.mustOp("round.open", map[string]any{"mode": "dots", "dots": 3, "maxPerActor": 2, "reveal": "onClose", "candidates": actors[:2]})
+	roundID := open.ID
+	if roundID == "" {
+		t.Fatal("round.open ack without id")
+	}
+	waitSeq(t, open.Seq, append([]*client{fac, viewer}, ps...)...)
+
+	// Bad votes change nothing.
+	for _, tc := range []struct {
+		name string
+		c    *client
+		data map[string]any
+		code string
+	}{
+		{"over maxPerActor", ps[0], map[string]any{"roundId": roundID, "actorId": actors[0], "count": 3}, "budget"},
+		{"not a candidate", ps[0], map[string]any{"roundId": roundID, "actorId": actors[2], "count": 1}, "invalid"},
+		{"unknown round", ps[0], map[string]any{"roundId": "00000000-0000-4000-8000-000000000000", "actorId": actors[0], "count": 1}, "not_found"},
+		{"negative", ps[0], map[string]any{"roundId": roundID, "actorId": actors[0], "count": -1}, "invalid"},
+		{"facilitator not opted in", fac, map[string]any{"roundId": roundID, "actorId": actors[0], "count": 1}, "forbidden"},
+		{"viewer", viewer, map[string]any{"roundId": roundID, "actorId": actors[0], "count": 1}, "forbidden"},
+	} {
+		if m := tc.c.op("vote.cast", tc.data); m.Type != "error" || m.Code != tc.code {
+			t.Errorf("%s: %s %s, want error %s", tc.name, m.Type, m.Code, tc.code)
+		}
+	}
+	// P0: 2 on A, then 1 on B; a third dot is over the budget of 3.
+	ps[0].mustOp("vote.cast", map[string]any{"roundId": roundID, "actorId": actors[0], "count": 2})
+	b := ps[0].expectLive("ballot", func(l live) bool { return l.Type == "ballot" && l.Left == 1 })
+	if string(b.Mine) != fmt.Sprintf(`{%q:2}`, actors[0]) {
+		t.Errorf("ballot mine %s", b.Mine)
+	}
+	ps[0].mustOp("vote.cast", map[string]any{"roundId": roundID, "actorId": actors[1], "count": 1})
+	if m := ps[0].op("vote.cast", map[string]any{"roundId": roundID, "actorId": actors[1], "count": 2}); m.Code != "budget" {
+		t.Errorf("over the budget: %s %s", m.Type, m.Code)
+	}
+	ps[1].mustOp("vote.cast", map[string]any{"roundId": roundID, "actorId": actors[1], "count": 2})
+	ps[2].mustOp("vote.cast", map[string]any{"roundId": roundID, "actorId": actors[0], "count": 1})
+	ps[2].mustOp("vote.cast", map[string]any{"roundId": roundID, "actorId": actors[0], "count": 0}) // changed their mind
+
+	// The facilitator sees the counts; participants and the projector only how many voted.
+	want := map[string]int{actors[0]: 2, actors[1]: 3}
+	ft := fac.expectLive("facilitator tally", func(l live) bool { return l.Type == "tally" && l.Voters == 2 && l.Tally != nil && l.Tally[actors[1]] == 3 })
+	if ft.Tally[actors[0]] != 2 {
+		t.Errorf("facilitator tally %v, want %v", ft.Tally, want)
+	}
+	for _, c := range append([]*client{viewer}, ps...) {
+		c.expectLive("hidden tally", func(l live) bool { return l.Type == "tally" && l.Voters == 2 })
+	}
+	// A participant that reconnects gets its ballot back.
+	again := connect(t, at(0), w.Code, map[string]any{"role": "participant", "participantToken": ps[0].you.ParticipantToken})
+	rb := again.expectLive("ballot after reconnect", func(l live) bool { return l.Type == "ballot" })
+	if rb.Left != 0 || !bytes.Contains(rb.Mine, []byte(actors[1])) {
+		t.Errorf("ballot after reconnect: %+v %s", rb, rb.Mine)
+	}
+
+	closed := fac.mustOp("round.close", map[string]any{"roundId": roundID})
+	waitSeq(t, closed.Seq, append([]*client{fac, viewer, again}, ps...)...)
+	st, _, _ := viewer.snapshot()
+	r := st.Rounds[0]
+	if r.Status != "closed" || r.Voters != 2 || r.Tally[actors[0]] != 2 || r.Tally[actors[1]] != 3 {
+		t.Errorf("closed round in state: %+v", r)
+	}
+	if m := ps[1].op("vote.cast", map[string]any{"roundId": roundID, "actorId": actors[0], "count": 1}); m.Code != "closed" {
+		t.Errorf("vote on a closed round: %s %s", m.Type, m.Code)
+	}
+	// Until the close, no participant or projector ever got a count; after it, all do.
+	for _, c := range []*client{viewer, ps[0], ps[1], ps[2], again} {
+		c.expectLive("final tally", func(l live) bool { return l.Type == "tally" && l.Tally != nil && l.Tally[actors[1]] == 3 })
+		c.mu.Lock()
+		for _, m := range c.seen {
+			if m.Type == "event" && m.Event == "round.closed" {
+				break
+			}
+			if m.Type == "tally" && bytes.Contains(m.raw, []byte(`"tally":`)) || m.State != nil && bytes.Contains(m.raw, []byte(`"tally":{`)) {
+				t.Errorf("%s got counts of an open onClose round: %s", c.you.Name, m.raw)
+			}
+		}
+		c.mu.Unlock()
+	}
+	fac.mu.Lock()
+	sawCounts := false
+	for _, m := range fac.seen {
+		sawCounts = sawCounts || m.Type == "tally" && bytes.Contains(m.raw, []byte(`"tally":{`))
+	}
+	fac.mu.Unlock()
+	if !sawCounts {
+		t.Error("the facilitator never got the counts")
+	}
+
+	// Estimates: each participant privately, everyone sees the spread.
+	ps[0].mustOp("estimate.set", map[string]any{"actorId": actors[2], "importance": 4})
+	ps[1].mustOp("estimate.set", map[string]any{"actorId": actors[2], "importance": 2, "dependency": 1})
+	spread := viewer.expectLive("spread", func(l live) bool { return l.Type == "estimates" && l.ActorID == actors[2] && l.N == 2 })
+	if spread.Imp == nil || spread.Imp.Mean != 3 || spread.Imp.Min != 2 || spread.Imp.Max != 4 {
+		t.Errorf("spread of importance: %+v", spread.Imp)
+	}
+	mine := ps[1].expectLive("own estimate", func(l live) bool { return l.Type == "estimate" && l.ActorID == actors[2] })
+	if !bytes.Contains(mine.Mine, []byte(`"importance":2`)) {
+		t.Errorf("own estimate %s", mine.Mine)
+	}
+	if m := ps[1].op("estimate.set", map[string]any{"actorId": actors[2], "importance": 5}); m.Code != "invalid" {
+		t.Errorf("importance 5: %s %s", m.Type, m.Code)
+	}
+	late := connect(t, at(1), w.Code, map[string]any{"role": "participant", "participantToken": ps[1].you.ParticipantToken})
+	late.expectLive("spread after reconnect", func(l live) bool { return l.Type == "estimates" && l.N == 2 })
+	late.expectLive("own estimate after reconnect", func(l live) bool { return l.Type == "estimate" && bytes.Contains(l.Mine, []byte(`"dependency":1`)) })
+}
