@@ -405,6 +405,8 @@ func (e *Redis) release(r *replica) {
 	}
 }
 
+// ensureLoaded loads r when it is not. It never delivers and never takes r.dl, so it may
+// run under a room's lock (the welcome); catching up a watched replica is the catcher's.
 func (e *Redis) ensureLoaded(ctx context.Context, r *replica) error {
 	r.mu.Lock()
 	loaded := r.loaded
@@ -412,30 +414,37 @@ func (e *Redis) ensureLoaded(ctx context.Context, r *replica) error {
 	if loaded {
 		return nil
 	}
-	return e.catchUp(ctx, r)
+	return e.reload(ctx, r)
+}
+
+// reload reads r whole from Redis. Events between the old seq and the new one are not
+// delivered: clients see the gap and resume with lastSeq (this happens only when a
+// replica fell further behind than the log holds, or could not follow an event).
+func (e *Redis) reload(ctx context.Context, r *replica) error {
+	m, st, s, err := e.load(ctx, r.id)
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	if !r.loaded || s > r.seq {
+		r.meta, r.state, r.seq, r.loaded = m, st, s, true
+	}
+	r.mu.Unlock()
+	return nil
 }
 
 // catchUp brings r up to the latest seq in Redis, delivering the events it missed in
-// order; a replica that is too far behind (or not loaded) is loaded whole.
+// order; a replica that is too far behind (or not loaded) is loaded whole. It takes r.dl
+// and delivers, so it must not run under a room's lock.
 func (e *Redis) catchUp(ctx context.Context, r *replica) error {
 	for {
 		r.mu.Lock()
 		loaded, seq := r.loaded, r.seq
 		r.mu.Unlock()
 		if !loaded {
-			m, st, s, err := e.load(ctx, r.id)
-			if err != nil {
+			if err := e.reload(ctx, r); err != nil {
 				return err
 			}
-			r.dl.Lock()
-			r.mu.Lock()
-			if !r.loaded || s > r.seq {
-				// Events between the old seq and s (if any) are not delivered: clients
-				// see the gap and resume with lastSeq.
-				r.meta, r.state, r.seq, r.loaded = m, st, s, true
-			}
-			r.mu.Unlock()
-			r.dl.Unlock()
 			continue
 		}
 		_, evs, err := e.since(ctx, r.id, seq)

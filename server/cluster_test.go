@@ -318,3 +318,27 @@ func TestRedisOutage(t *testing.T) {
 	}
 	t.Logf("%d acknowledged, %d unavailable during the outage", len(acked), unavailable)
 }
+
+// Many phones join at once on an instance that did not make the workshop, while the
+// others' joins commit there: every one gets its welcome (a lock-order deadlock between
+// delivering an event and building a welcome once hung exactly this).
+func TestConcurrentJoinsOnInstances(t *testing.T) {
+	url := needRedis(t)
+	srvs := startInstances(t, 2, url, redisPrefix(t, url))
+	w := srvs[0].create(t, "Burst")
+	fac := connect(t, srvs[0], w.Code, map[string]any{"role": "participant", "name": "Fien", "facilitatorToken": w.FacilitatorToken})
+	const n = 40
+	clients := make([]*client, n)
+	var wg sync.WaitGroup
+	for i := range clients {
+		wg.Go(func() {
+			hello := map[string]any{"role": "participant", "name": fmt.Sprintf("P%d", i)}
+			if i%4 == 3 {
+				hello = map[string]any{"role": "viewer"}
+			}
+			clients[i] = connect(t, srvs[i%2], w.Code, hello)
+		})
+	}
+	wg.Wait()
+	settle(t, fac, append([]*client{fac}, clients...), 2)
+}

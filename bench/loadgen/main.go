@@ -39,6 +39,7 @@ import (
 
 type config struct {
 	url         string
+	urls        []string // url split on commas: client i dials urls[i % len]
 	clients     int
 	drivers     int
 	rate        float64
@@ -55,7 +56,7 @@ type config struct {
 
 func main() {
 	var cfg config
-	flag.StringVar(&cfg.url, "url", "http://127.0.0.1:8080", "base URL of a running Arena")
+	flag.StringVar(&cfg.url, "url", "http://127.0.0.1:8080", "base URL of a running Arena; several, separated by commas, spread the clients over instances (the workshop is made on the first)")
 	flag.IntVar(&cfg.clients, "clients", 500, "websocket clients in the workshop, drivers included")
 	flag.IntVar(&cfg.drivers, "drivers", 60, "participant connections that send the ops (each may send 20 ops/s)")
 	flag.Float64Var(&cfg.rate, "rate", 1000, "ops (hence events) per second, in all")
@@ -101,7 +102,10 @@ func mainCode(cfg config) int {
 }
 
 func validate(cfg *config) error {
-	cfg.url = strings.TrimRight(cfg.url, "/")
+	for _, u := range strings.Split(cfg.url, ",") {
+		cfg.urls = append(cfg.urls, strings.TrimRight(strings.TrimSpace(u), "/"))
+	}
+	cfg.url = cfg.urls[0]
 	switch {
 	case cfg.clients < 1:
 		return errors.New("--clients must be at least 1")
@@ -343,7 +347,7 @@ func metrics(base string) map[string]float64 {
 }
 
 func dial(ctx context.Context, cfg config, code string, idx int, role, name string) (*client, error) {
-	u := "ws" + strings.TrimPrefix(cfg.url, "http") + "/api/workshops/" + code + "/ws"
+	u := "ws" + strings.TrimPrefix(cfg.urls[idx%len(cfg.urls)], "http") + "/api/workshops/" + code + "/ws"
 	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	ws, _, err := websocket.Dial(dctx, u, nil)
