@@ -63,9 +63,11 @@ func (c *Committed) Wait(ctx context.Context) error {
 }
 
 // Deliver receives the committed events of every watched workshop in seq order per
-// workshop. It must not block: it is called on the engine's commit path. A call with
-// seq 0 and a nil event says that the workshop was deleted (by any instance).
-type Deliver func(workshopID string, seq uint64, event []byte)
+// workshop: msg holds one or more consecutive encoded events joined by '\n' (as one
+// frame of PROTOCOL.md may), the last of them at seq. It must not block: it is called on
+// the engine's delivery path. A call with seq 0 and a nil msg says that the workshop was
+// deleted (by any instance).
+type Deliver func(workshopID string, seq uint64, msg []byte)
 
 // Engine stores workshops and orders their events. All methods may be called concurrently.
 type Engine interface {

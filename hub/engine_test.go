@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -78,10 +79,27 @@ type delivered struct {
 	seq map[string][]uint64
 }
 
-func (d *delivered) handler(id string, seq uint64, _ []byte) {
+// handler records the seq of every event delivered (a message may hold several) and
+// checks that the last one is at seq.
+func (d *delivered) handler(id string, seq uint64, msg []byte) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.seq[id] = append(d.seq[id], seq)
+	if msg == nil {
+		d.seq[id] = append(d.seq[id], seq)
+		return
+	}
+	var last uint64
+	for line := range bytes.SplitSeq(msg, []byte("\n")) {
+		s, _, err := DecodeEvent(line)
+		if err != nil {
+			s = 1 << 62 // shows up as out of order
+		}
+		d.seq[id] = append(d.seq[id], s)
+		last = s
+	}
+	if last != seq {
+		d.seq[id] = append(d.seq[id], 1<<62)
+	}
 }
 
 func newWorkshop(tb testing.TB, e Engine) (Meta, *session.State) {

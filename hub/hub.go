@@ -136,9 +136,14 @@ func (h *Hub) deliver(id string, seq uint64, msg []byte) {
 	r.fanout(seq, msg)
 	// A removed participant's connections close 4003 on every instance that holds them.
 	if bytes.Contains(msg, removedPrefix) {
-		if _, ev, err := DecodeEvent(msg); err == nil {
-			if d, ok := ev.Data.(*session.IDData); ok {
-				go r.closeAll(CloseForbidden, "removed by the facilitator", d.ID)
+		for line := range bytes.SplitSeq(msg, newline) {
+			if !bytes.Contains(line, removedPrefix) {
+				continue
+			}
+			if _, ev, err := DecodeEvent(line); err == nil {
+				if d, ok := ev.Data.(*session.IDData); ok {
+					go r.closeAll(CloseForbidden, "removed by the facilitator", d.ID)
+				}
 			}
 		}
 	}

@@ -55,7 +55,8 @@ type Local struct {
 	closeMu sync.RWMutex
 	closed  bool
 	reqs    chan *commitReq
-	done    chan struct{}
+	written chan []*commitReq // batches on disk, for the deliverer
+	done    chan struct{}     // closed when the deliverer ends
 }
 
 var _ Engine = (*Local)(nil)
@@ -96,6 +97,8 @@ type commitReq struct {
 	puts     []kv // ballots and estimates; a nil value deletes
 	snapshot bool
 	done     chan error
+
+	delivered bool // the deliverer's: sent with an earlier event of its group
 }
 
 type kv struct{ k, v []byte }
@@ -122,7 +125,9 @@ func OpenLocal(dir string) (*Local, error) {
 		return nil, fmt.Errorf("hub: open local store: %w", err)
 	}
 	l := &Local{db: db, ws: map[string]*localWS{}, reqs: make(chan *commitReq, commitQueue), done: make(chan struct{}), deliver: func(string, uint64, []byte) {}, live: func(string, []byte) {}, shares: map[string]map[string]Share{}}
+	l.written = make(chan []*commitReq, 4)
 	go l.writer()
+	go l.deliverer()
 	return l, nil
 }
 
@@ -376,9 +381,10 @@ func (l *Local) Update(ctx context.Context, id string, fn func(*session.State) (
 }
 
 // writer is the one goroutine that writes to disk: it takes every queued commit, writes
-// them in one transaction, then delivers their events in order and releases their Waits.
+// them in one transaction, then hands them to the deliverer, and takes the next batch
+// while those are delivered.
 func (l *Local) writer() {
-	defer close(l.done)
+	defer close(l.written)
 	batch := make([]*commitReq, 0, maxBatch)
 	for req := range l.reqs {
 		batch = append(batch[:0], req)
@@ -405,6 +411,7 @@ func (l *Local) writer() {
 			}
 			return nil
 		})
+		ok := make([]*commitReq, 0, len(batch))
 		for _, r := range batch {
 			switch {
 			case err != nil || r.w.stale.Load():
@@ -415,10 +422,47 @@ func (l *Local) writer() {
 					r.w.dmu.Lock()
 					r.w.durableSeq, r.w.durableState = r.seq, r.state
 					r.w.dmu.Unlock()
-					l.deliver(r.w.meta.ID, r.seq, r.event)
 				}
-				r.done <- nil
+				ok = append(ok, r)
 			}
+		}
+		l.written <- ok
+	}
+}
+
+// deliverer fans out each written batch: the events of one workshop go out joined in one
+// message (one enqueue and one wake-up per connection, however many events), then the
+// commits' Waits are released, so an op's sender gets the event before the ack.
+func (l *Local) deliverer() {
+	defer close(l.done)
+	var group bytes.Buffer
+	for batch := range l.written {
+		for i, r := range batch {
+			if r.event == nil || r.delivered {
+				continue
+			}
+			msg, last, n := r.event, r, 1
+			for _, o := range batch[i+1:] {
+				if o.w == r.w && o.event != nil {
+					n++
+				}
+			}
+			if n > 1 {
+				group.Reset()
+				group.Write(r.event)
+				for _, o := range batch[i+1:] {
+					if o.w == r.w && o.event != nil {
+						group.WriteByte('\n')
+						group.Write(o.event)
+						o.delivered, last = true, o
+					}
+				}
+				msg = bytes.Clone(group.Bytes())
+			}
+			l.deliver(r.w.meta.ID, last.seq, msg)
+		}
+		for _, r := range batch {
+			r.done <- nil
 		}
 	}
 }

@@ -51,22 +51,46 @@ func newRoom(h *Hub, id string) *room {
 	return &room{id: id, hub: h, conns: map[*Conn]struct{}{}, online: map[string]int{}, polls: newPolls()}
 }
 
-// fanout sends one event to every connection, in seq order, the same bytes to each.
-// Events at or below a connection's welcome are in its welcome already.
+// fanout sends events to every connection, in seq order, the same bytes to each: msg
+// holds one or more consecutive events joined by '\n', the last at seq. Events at or
+// below a connection's welcome are in its welcome already; such a connection gets the
+// tail of msg after them (a slice: nothing is copied).
 func (r *room) fanout(seq uint64, msg []byte) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if seq <= r.seq {
 		return
 	}
-	r.seq = seq
+	n := uint64(bytes.Count(msg, newline)) + 1
+	first := seq - n + 1
 	for c := range r.conns {
-		if seq > c.from {
+		from := max(c.from, r.seq)
+		switch {
+		case from >= seq:
+		case from < first:
 			c.enqueue(msg)
+		default:
+			c.enqueue(after(msg, from-first+1))
 		}
 	}
-	r.hub.stats.Events.Add(1)
-	r.hub.stats.Deliveries.Add(int64(len(r.conns)))
+	fresh := seq - max(r.seq, first-1)
+	r.seq = seq
+	r.hub.stats.Events.Add(int64(fresh))
+	r.hub.stats.Deliveries.Add(int64(fresh) * int64(len(r.conns)))
+}
+
+var newline = []byte{'\n'}
+
+// after returns msg without its first k lines.
+func after(msg []byte, k uint64) []byte {
+	for ; k > 0; k-- {
+		i := bytes.IndexByte(msg, '\n')
+		if i < 0 {
+			return nil
+		}
+		msg = msg[i+1:]
+	}
+	return msg
 }
 
 // join adds c with the welcome that build makes. Both happen under the room's lock, so
