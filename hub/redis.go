@@ -426,7 +426,7 @@ func (e *Redis) reload(ctx context.Context, r *replica) error {
 		return err
 	}
 	r.mu.Lock()
-	if !r.loaded || s > r.seq {
+	if !r.loaded { // else another caller loaded it meanwhile, and events since may be delivered
 		r.meta, r.state, r.seq, r.loaded = m, st, s, true
 	}
 	r.mu.Unlock()
