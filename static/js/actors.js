@@ -6,6 +6,8 @@ import { t } from './i18n.js';
 import { bindField } from './fields.js';
 import { uuid4 } from './ids.js';
 import { toast } from './feedback.js';
+import { confirmDialog } from './dialog.js';
+import { spreadBar, firstStat } from './spread.js';
 
 export const CATEGORIES = ['core', 'peripheral', 'context', 'anchoring'];
 export const DEGREES = ['large', 'ratherLarge', 'ratherSmall', 'small'];
@@ -36,9 +38,11 @@ const FIELDS = [
 
 /**
  * actorEditor builds the controls of one actor, laid out as a card ('card') or a table row
- * ('row'). Returns {el, update(actor, editable)}.
+ * ('row'). With opts.store a row also shows the spread of the group's private estimates under
+ * importance, replaceability and dependency; opts.onRemove and opts.onMerge add buttons.
+ * Returns {el, update(actor, editable)}.
  */
-function actorEditor(actor, layout, conn, onRemove) {
+function actorEditor(actor, layout, conn, { onRemove, onMerge, store } = {}) {
   const id = actor.id;
   const controls = {};
   const bindings = {};
@@ -58,6 +62,10 @@ function actorEditor(actor, layout, conn, onRemove) {
   const remove = onRemove && h('button', { type: 'button', class: 'btn btn-danger btn-small actor-remove', title: t('actor.remove'), 'aria-label': t('actor.remove') },
     layout === 'row' ? '✕' : t('actor.remove'));
   remove?.addEventListener('click', () => onRemove(current));
+  const merge = onMerge && h('button', { type: 'button', class: 'btn btn-small actor-merge', title: t('merge.button'), 'aria-label': t('merge.button') }, '⇄');
+  merge?.addEventListener('click', () => onMerge(current));
+  // Where the spread of the group's estimates goes (the console's table).
+  const spreads = store ? { importance: h('div', { class: 'spread-slot' }), replaceability: h('div', { class: 'spread-slot' }), dependency: h('div', { class: 'spread-slot' }) } : {};
 
   let el;
   const c = controls;
@@ -66,11 +74,11 @@ function actorEditor(actor, layout, conn, onRemove) {
       h('td', { class: 'col-name' }, c.name),
       h('td', { class: 'col-cat' }, c.category),
       h('td', { class: 'col-resources' }, c.resources),
-      h('td', { class: 'col-imp' }, c.importance),
-      h('td', { class: 'col-replace' }, c.replaceability, c.replaceableBy),
-      h('td', { class: 'col-dep' }, c.dependency),
+      h('td', { class: 'col-imp' }, c.importance, spreads.importance),
+      h('td', { class: 'col-replace' }, c.replaceability, spreads.replaceability, c.replaceableBy),
+      h('td', { class: 'col-dep' }, c.dependency, spreads.dependency),
       h('td', { class: 'col-rank' }, rank),
-      remove && h('td', { class: 'col-remove' }, remove));
+      (remove || merge) && h('td', { class: 'col-remove' }, h('div', { class: 'row-actions' }, merge, remove)));
   } else {
     const labelled = (key, ...extra) => h('label', { class: `card-field card-${key}` }, h('span', { class: 'field-label' }, t(FIELDS.find((f) => f.key === key).label)), c[key], extra);
     el = h('article', { class: 'actor-card', dataset: { id } },
@@ -96,6 +104,15 @@ function actorEditor(actor, layout, conn, onRemove) {
       }
       setText(rank, a.rank > 0 ? `#${a.rank}` : '');
       rank.title = a.rank > 0 ? `${t('actor.rank')}: ${a.rank}` : '';
+      if (store) {
+        const est = store.live.estimates.get(id);
+        const withN = firstStat(est);
+        for (const [field, slot] of Object.entries(spreads)) {
+          const bar = est ? spreadBar(est[field], est.n, { showN: field === withN }) : null;
+          slot.replaceChildren(...(bar ? [bar] : []));
+          slot.closest('td')?.classList.toggle('split', !!bar && bar.classList.contains('split'));
+        }
+      }
     },
   };
 }
@@ -105,7 +122,7 @@ function actorEditor(actor, layout, conn, onRemove) {
  * cards or a <tbody> of rows. update(state, editable) adds, moves and drops editors; it never
  * rebuilds one that exists.
  */
-export function actorList(layout, conn, { onRemove } = {}) {
+export function actorList(layout, conn, opts = {}) {
   const container = layout === 'row' ? h('tbody') : h('div', { class: 'actor-cards' });
   const editors = new Map();
   return {
@@ -116,7 +133,7 @@ export function actorList(layout, conn, { onRemove } = {}) {
         seen.add(a.id);
         let ed = editors.get(a.id);
         if (!ed) {
-          ed = actorEditor(a, layout, conn, onRemove);
+          ed = actorEditor(a, layout, conn, opts);
           editors.set(a.id, ed);
         }
         ed.update(a, editable);
@@ -134,10 +151,9 @@ export function actorList(layout, conn, { onRemove } = {}) {
 }
 
 // removeActor asks before an actor leaves the analysis (the facilitator only).
-export function removeActor(conn, actor) {
-  if (window.confirm(t('actor.removeConfirm', { name: actor.name }))) {
-    conn.op('actor.remove', { id: actor.id });
-  }
+export async function removeActor(conn, actor) {
+  const ok = await confirmDialog({ title: t('actor.removeConfirm', { name: actor.name }), body: t('actor.removeBody'), ok: t('actor.remove'), danger: true });
+  if (ok) conn.op('actor.remove', { id: actor.id });
 }
 
 /**

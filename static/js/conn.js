@@ -188,12 +188,14 @@ export class Conn {
         this.store.setPresence(msg);
         return true;
       default:
-        this.opts.onLive?.(msg); // tally, ballot, estimates: later steps
-        return false;
+        return this.store.applyLive(msg); // tally, ballot, estimates; unknown types are ignored
     }
   }
 
   onWelcome(msg) {
+    // The server's clock, for the timer: a phone's own clock is often minutes off.
+    if (typeof msg.serverTime === 'number') this.store.clockOffset = msg.serverTime - Date.now();
+    this.store.clearLive(); // the server sends the current live messages again
     if (msg.state) {
       this.store.reset(msg.state);
     } else if (Array.isArray(msg.events)) {

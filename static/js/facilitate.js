@@ -6,11 +6,16 @@ import { links, spacedCode, workshopStore } from './api.js';
 import { loadWorkshop, live, reloadButton } from './page.js';
 import { CLOSE_FORBIDDEN, CLOSE_GONE } from './conn.js';
 import { panel, homeLink, copyField, stepLabel, stepName } from './widgets.js';
-import { soonView, stepSwitcher } from './steps.js';
-import { actorList, addActorForm, removeActor } from './actors.js';
+import { section, stepSwitcher } from './steps.js';
 import { bindField } from './fields.js';
+import { consoleArena } from './step2.js';
+import { consoleForms } from './forms.js';
+import { consoleVote } from './rounds.js';
+import { followupCards } from './followup.js';
+import { consoleCorrect } from './compare.js';
+import { facilitatorTools } from './controls.js';
+import { participantsPanel, NAME_MAX } from './people.js';
 
-const NAME_MAX = 40;
 const STEPS = 6;
 const root = document.getElementById('app');
 
@@ -116,12 +121,17 @@ function nameForm(done) {
 function consoleView({ store, conn, status }, summary, saved) {
   const code = summary.code;
   const title = h('h1', { class: 'ws-title' });
-  const people = participantsPanel(store);
-  const nav = stepNav(conn);
+  // Built by rebuild(), again for each language.
+  let people = null;
+  let tools = null;
+  let nav = null;
   const stage = stepSwitcher((n) => {
     if (n === 1) return workshopEditor(store, conn);
-    if (n === 2) return arenaTable(store, conn);
-    return soonView(n);
+    if (n === 2) return consoleArena(store, conn);
+    if (n === 3) return consoleForms(store, conn);
+    if (n === 4) return consoleVote(store, conn);
+    if (n === 5) return section(5, followupCards(store, conn, () => true), { cls: 'followup-facilitator' });
+    return consoleCorrect(store, conn);
   });
   const main = h('div', { class: 'fac-stage' });
 
@@ -135,6 +145,7 @@ function consoleView({ store, conn, status }, summary, saved) {
     document.title = `${s.title} · ${t('fac.console')}`;
     setText(title, s.title);
     nav.update(s.step);
+    tools.update();
     people.update();
     stage.update(s.step);
   }
@@ -144,6 +155,10 @@ function consoleView({ store, conn, status }, summary, saved) {
     rebuild() {
       status.refresh();
       stage.reset();
+      // Rebuilt for the new language.
+      people = participantsPanel(store, conn);
+      tools = facilitatorTools(store, conn);
+      nav = stepNav(conn);
       setText(title, summary.title);
       const base = location.origin;
       const deviceLink = `${base}${links.facilitate(code)}#token=${encodeURIComponent(saved.get('facilitatorToken') || '')}`;
@@ -162,7 +177,7 @@ function consoleView({ store, conn, status }, summary, saved) {
               copyField(t('fac.joinLink'), `${base}${links.join(code)}`)),
             people.el,
             h('section', { class: 'side-box' }, copyField(t('fac.deviceLink'), deviceLink, t('fac.deviceLinkHint')))),
-          h('main', { class: 'fac-main' }, nav.el, main)));
+          h('main', { class: 'fac-main' }, tools.el, nav.el, main)));
       render();
     },
   };
@@ -201,31 +216,6 @@ function stepNav(conn) {
   };
 }
 
-function participantsPanel(store) {
-  const heading = h('h2', null);
-  const list = h('ul', { class: 'people' });
-  const viewers = h('p', { class: 'muted' });
-  return {
-    el: h('section', { class: 'side-box' }, heading, list, viewers),
-    update() {
-      const ps = store.state.participants;
-      setText(heading, t('fac.participants', { n: ps.filter((p) => p.role !== 'facilitator').length }));
-      // Online people first, then by name: the facilitator looks for who is missing.
-      const sorted = [...ps].sort((a, b) => (store.isOnline(b.id) - store.isOnline(a.id)) || a.name.localeCompare(b.name));
-      list.replaceChildren(...sorted.map((p) => {
-        const on = store.isOnline(p.id);
-        return h('li', { class: ['person', on ? 'online' : 'offline'] },
-          h('span', { class: 'dot', title: t(on ? 'fac.online' : 'fac.offline'), 'aria-label': t(on ? 'fac.online' : 'fac.offline') }),
-          h('span', { class: 'person-name' }, p.name),
-          p.role === 'facilitator' && h('span', { class: 'chip' }, t('fac.role.facilitator')),
-          p.id === store.you?.participantId && h('span', { class: 'muted' }, ` (${t('you')})`));
-      }));
-      if (ps.length === 0) list.appendChild(h('li', { class: 'muted' }, t('fac.noParticipants')));
-      setText(viewers, store.presence.viewers ? t('fac.viewers', { n: store.presence.viewers }) : '');
-    },
-  };
-}
-
 // workshopEditor is step 1 for the facilitator: title, issue and goal, saved on blur or with
 // the save button, with a visible saved state.
 function workshopEditor(store, conn) {
@@ -260,45 +250,6 @@ function workshopEditor(store, conn) {
       sections),
     update() {
       for (const f of fields) bindings[f.key].set(store.state[f.key]);
-    },
-  };
-}
-
-// arenaTable is step 2 for the facilitator: the lock, the add form and the wide table.
-function arenaTable(store, conn) {
-  const lockText = h('span', { class: 'lock-text' });
-  const lockBtn = h('button', { type: 'button', id: 'lock-toggle', class: 'btn btn-small' });
-  lockBtn.addEventListener('click', () => conn.op('lock.set', { locked: !store.state.locked }));
-  const list = actorList('row', conn, { onRemove: (a) => removeActor(conn, a) });
-  const count = h('span', { class: 'muted' });
-  const table = h('table', { class: 'arena-edit', id: 'arena-edit-table' },
-    h('thead', null, h('tr', null,
-      h('th', null, t('actor.name')),
-      h('th', null, t('actor.category')),
-      h('th', null, t('actor.resources')),
-      h('th', null, t('actor.importance')),
-      h('th', null, t('actor.replaceabilityBy')),
-      h('th', null, t('actor.dependencyShort')),
-      h('th', null, t('actor.rank')),
-      h('th', null, h('span', { class: 'visually-hidden' }, t('actor.remove'))))),
-    list.el);
-  const empty = h('p', { class: 'muted' }, t('actors.none'));
-  return {
-    el: h('section', { class: 'arena-facilitator' },
-      h('div', { class: 'section-head' }, h('h2', null, stepLabel(2)), count,
-        h('div', { class: 'lock-box' }, lockText, lockBtn)),
-      h('p', { class: 'step-desc' }, t('step.2.desc')),
-      addActorForm(conn),
-      h('div', { class: 'table-scroll' }, table),
-      empty),
-    update() {
-      const s = store.state;
-      lockBtn.dataset.locked = String(s.locked);
-      setText(lockBtn, t(s.locked ? 'lock.unlock' : 'lock.lock'));
-      setText(lockText, t(s.locked ? 'lock.isLocked' : 'lock.isOpen'));
-      setText(count, t('actors.count', { n: s.actors.length }));
-      empty.hidden = s.actors.length > 0;
-      list.update(s.actors, true);
     },
   };
 }

@@ -2,6 +2,7 @@
 // (see DOMAIN.md). A value is a string with {param} placeholders, or a function of the params
 // when the grammar needs it (plurals).
 import { h } from './dom.js';
+import { nl as nlSteps, en as enSteps } from './i18n-steps.js';
 
 const nl = {
   'lang.label': 'Taal',
@@ -61,7 +62,6 @@ const nl = {
   'step.4.desc': 'Selecteer de actoren met wie je wil samenwerken in een netwerk, en bedenk vooraf selectiecriteria.',
   'step.5.desc': 'Spreek de weerhouden actoren aan: was je inschatting juist? Peil naar organisatiebelang en motivatie. Is er handelingsbereidheid?',
   'step.6.desc': 'Corrigeer of vul eventueel aan.',
-  'step.soon': 'Het werkblad voor deze stap is onderweg: het komt in een volgende versie van Arena.',
 
   issue: 'Onderwerp',
   goal: 'Doel',
@@ -214,7 +214,6 @@ const en = {
   'step.4.desc': 'Select the actors you want to work with in a network, and set selection criteria beforehand.',
   'step.5.desc': 'Approach the retained actors: was your assessment right? Gauge organisational interest and motivation. Is there willingness to act?',
   'step.6.desc': 'Correct or complete where needed.',
-  'step.soon': 'The worksheet for this step is on its way: it comes in a later version of Arena.',
 
   issue: 'Issue',
   goal: 'Goal',
@@ -309,7 +308,7 @@ const en = {
   'fac.viewers': (p) => (p.n === 1 ? '1 projector' : `${p.n} projectors`),
 };
 
-export const dictionaries = { nl, en };
+export const dictionaries = { nl: { ...nl, ...nlSteps }, en: { ...en, ...enSteps } };
 export const LANGS = ['nl', 'en'];
 const STORAGE_KEY = 'arena:lang';
 

@@ -5,10 +5,14 @@ import { workshopStore } from './api.js';
 import { loadWorkshop, live, reloadButton } from './page.js';
 import { CLOSE_FORBIDDEN, CLOSE_GONE } from './conn.js';
 import { panel, homeLink, stepLabel } from './widgets.js';
-import { issueView, soonView, stepSwitcher } from './steps.js';
-import { actorList, addActorForm } from './actors.js';
-
-const NAME_MAX = 40;
+import { issueView, section, stepSwitcher } from './steps.js';
+import { arenaCards, phoneArena, canEdit } from './step2.js';
+import { myEstimates } from './estimate.js';
+import { phoneForms } from './forms.js';
+import { phoneVote } from './vote.js';
+import { followupCards } from './followup.js';
+import { countdown } from './timer.js';
+import { youBox, NAME_MAX } from './people.js';
 const root = document.getElementById('app');
 
 main();
@@ -46,7 +50,7 @@ async function main() {
       onRender: () => view.render(),
       onFatal: (closeCode) => fatal(closeCode),
     });
-    const view = phoneView(page, summary);
+    const view = phoneView(page, summary, saved);
     onLangChange(() => view.rebuild());
     view.rebuild();
     page.conn.start();
@@ -95,51 +99,21 @@ function nameForm(summary, done) {
   build();
 }
 
-function phoneView({ store, conn, status }, summary) {
+function phoneView({ store, conn, status }, summary, saved) {
   const title = h('h1', { class: 'ws-title' });
   const step = h('div', { class: 'step-line' });
-  const youName = h('span', { class: 'you-name' });
-  const youBox = h('div', { class: 'you' });
-  let renaming = false;
+  const you = youBox(store, conn);
+  const mine = myEstimates(saved, store);
+  let timer = null; // built by rebuild(), again for each language
 
   const stage = stepSwitcher((n) => {
     if (n === 1) return issueView(store);
-    if (n === 2) return arenaCards(store, conn);
-    return soonView(n);
+    if (n === 2) return phoneArena(store, conn, mine);
+    if (n === 3) return phoneForms(store, conn, mine);
+    if (n === 4) return phoneVote(store, conn);
+    if (n === 5) return section(5, followupCards(store, conn, canEdit), { heading: false });
+    return arenaCards(store, conn, 'step.6.desc');
   });
-
-  function youDisplay() {
-    const btn = h('button', { type: 'button', class: 'btn btn-link', id: 'rename-btn' }, t('name.rename'));
-    btn.addEventListener('click', () => {
-      renaming = true;
-      replace(youBox, renameForm());
-    });
-    return [h('span', { class: 'muted' }, `${t('you')}: `), youName, btn];
-  }
-
-  function renameForm() {
-    const input = h('input', { type: 'text', id: 'rename-input', maxLength: NAME_MAX, value: store.you?.name || '', 'aria-label': t('name.label') });
-    const cancel = h('button', { type: 'button', class: 'btn btn-small' }, t('cancel'));
-    const form = h('form', { class: 'rename-form' }, input, h('button', { type: 'submit', class: 'btn btn-primary btn-small' }, t('save')), cancel);
-    const close = () => {
-      renaming = false;
-      replace(youBox, youDisplay());
-      render();
-    };
-    cancel.addEventListener('click', close);
-    form.addEventListener('submit', (ev) => {
-      ev.preventDefault();
-      const name = input.value.trim();
-      if (!name || [...name].length > NAME_MAX) {
-        input.focus();
-        return;
-      }
-      conn.op('participant.rename', { name });
-      close();
-    });
-    setTimeout(() => input.focus());
-    return form;
-  }
 
   const main = h('main', { class: 'phone-main' });
 
@@ -153,50 +127,27 @@ function phoneView({ store, conn, status }, summary) {
     document.title = `${s.title} · Arena`;
     setText(title, s.title);
     setText(step, stepLabel(s.step));
-    if (!renaming) setText(youName, store.you?.name || '');
+    you.update();
+    timer.update();
     stage.update(s.step);
   }
 
   return {
     render,
     rebuild() {
-      renaming = false;
       status.refresh();
       setText(title, summary.title);
-      replace(youBox, youDisplay());
+      you.reset();
+      timer = countdown(store);
       stage.reset();
       replace(root,
         h('header', { class: 'phone-head' },
           h('div', { class: 'topline' }, h('span', { class: 'brand' }, 'Arena'), status.el, langToggle()),
           title,
-          step,
-          youBox),
+          h('div', { class: 'step-row' }, step, timer.el),
+          you.el),
         main);
       render();
-    },
-  };
-}
-
-// arenaCards is step 2 on the phone: the add form and one card per actor.
-function arenaCards(store, conn) {
-  const note = h('p', { class: 'note locked-note' }, t('locked.note'));
-  const form = addActorForm(conn);
-  const count = h('p', { class: 'muted count' });
-  const empty = h('p', { class: 'muted empty' }, t('actors.none'));
-  const list = actorList('card', conn);
-  const el = h('div', { class: 'arena-phone' },
-    h('p', { class: 'step-desc' }, t('step.2.desc')),
-    note, form, count, empty, list.el);
-  return {
-    el,
-    update() {
-      const s = store.state;
-      const editable = !s.locked || store.you?.role === 'facilitator';
-      note.hidden = editable;
-      form.hidden = !editable;
-      empty.hidden = s.actors.length > 0;
-      setText(count, s.actors.length ? t('actors.count', { n: s.actors.length }) : '');
-      list.update(s.actors, editable);
     },
   };
 }

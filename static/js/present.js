@@ -6,8 +6,13 @@ import { links, spacedCode } from './api.js';
 import { loadWorkshop, live, reloadButton } from './page.js';
 import { CLOSE_GONE } from './conn.js';
 import { panel, homeLink, stepLabel } from './widgets.js';
-import { issueView, soonView, stepSwitcher } from './steps.js';
-import { categoryLabel, degreeLabel } from './actors.js';
+import { issueView, stepSwitcher } from './steps.js';
+import { projectorArena } from './step2.js';
+import { projectorForms } from './forms.js';
+import { projectorVote } from './vote.js';
+import { projectorFollowup } from './followup.js';
+import { compareView } from './compare.js';
+import { countdown } from './timer.js';
 
 const MIN_SCALE = 0.45; // below this the back row cannot read it anyway
 const root = document.getElementById('app');
@@ -41,10 +46,14 @@ function projectorView({ store, status }, summary) {
   const title = h('h1', { class: 'ws-title' });
   const stepTitle = h('div', { id: 'step-title', class: 'step-line' });
   const online = h('div', { id: 'online-count', class: 'online-count' });
+  let timer = null; // built by rebuild(), again for each language
   const stage = stepSwitcher((n) => {
     if (n === 1) return issueView(store);
-    if (n === 2) return arenaTable(store);
-    return soonView(n);
+    if (n === 2) return projectorArena(store);
+    if (n === 3) return projectorForms(store);
+    if (n === 4) return projectorVote(store);
+    if (n === 5) return projectorFollowup(store);
+    return compareView(store);
   });
   const stageBox = h('main', { class: 'present-stage' }, stage.el);
 
@@ -91,6 +100,7 @@ function projectorView({ store, status }, summary) {
     setText(title, s.title);
     setText(stepTitle, stepLabel(s.step));
     setText(online, t('online', { n: store.onlineParticipants() }));
+    timer.update();
     stage.update(s.step);
     fit();
   }
@@ -101,6 +111,7 @@ function projectorView({ store, status }, summary) {
     rebuild() {
       status.refresh();
       stage.reset();
+      timer = countdown(store);
       setText(title, summary.title);
       setText(online, t('online', { n: 0 }));
       const joinUrl = `${location.origin}${links.join(code)}`;
@@ -108,6 +119,7 @@ function projectorView({ store, status }, summary) {
         h('div', { class: 'present' },
           h('header', { class: 'present-head' },
             h('div', { class: 'head-text' }, title, stepTitle),
+            timer.el,
             h('div', { class: 'head-side' }, status.el, langToggle())),
           stageBox,
           h('aside', { class: 'present-join' },
@@ -121,39 +133,6 @@ function projectorView({ store, status }, summary) {
             h('div', { id: 'join-code', class: 'join-code', 'aria-label': code }, spacedCode(code)),
             online)));
       render();
-    },
-  };
-}
-
-// arenaTable is step 2 on the projector: the whole analysis, one row per actor.
-function arenaTable(store) {
-  const body = h('tbody');
-  const empty = h('p', { class: 'empty' }, t('actors.noneProjector'));
-  const table = h('table', { id: 'arena-table', class: 'arena-table' },
-    h('thead', null, h('tr', null,
-      h('th', { class: 'col-name' }, t('actor.name')),
-      h('th', { class: 'col-cat' }, t('actor.category')),
-      h('th', { class: 'col-resources' }, t('actor.resources')),
-      h('th', { class: 'col-num col-imp' }, t('actor.importance')),
-      h('th', { class: 'col-replace' }, t('actor.replaceabilityBy')),
-      h('th', { class: 'col-dep' }, t('actor.dependencyShort')),
-      h('th', { class: 'col-num col-rank' }, t('actor.rank')))),
-    body);
-  return {
-    el: h('div', { class: 'arena-present' }, table, empty),
-    update() {
-      const actors = store.state.actors;
-      empty.hidden = actors.length > 0;
-      table.hidden = actors.length === 0;
-      // Nothing here takes input, so rebuilding the rows is simplest and always right.
-      body.replaceChildren(...actors.map((a) => h('tr', { dataset: { id: a.id, category: a.category || 'none' } },
-        h('td', { class: 'actor-name' }, a.name),
-        h('td', { class: 'col-cat' }, a.category ? h('span', { class: `chip cat-${a.category}` }, categoryLabel(a.category)) : ''),
-        h('td', { class: 'col-resources long-text' }, a.resources),
-        h('td', { class: 'col-num' }, a.importance ? String(a.importance) : ''),
-        h('td', null, degreeLabel(a.replaceability), a.replaceableBy && h('span', { class: 'by' }, ` (${a.replaceableBy})`)),
-        h('td', null, degreeLabel(a.dependency)),
-        h('td', { class: 'col-num rank' }, a.rank ? String(a.rank) : ''))));
     },
   };
 }

@@ -7,6 +7,44 @@ export class Store {
     this.state = null; // the snapshot, mutated in place by applyEvent
     this.you = null; // {participantId, participantToken, role, name} from welcome
     this.presence = { online: new Set(), viewers: 0 };
+    this.clockOffset = 0; // serverTime - Date.now() at the last welcome (timer.js)
+    this.clearLive();
+  }
+
+  // The live messages (PROTOCOL.md): not sequenced, not part of the state. After each welcome
+  // the server sends the current ones again, so a welcome starts them afresh.
+  clearLive() {
+    this.live = {
+      estimates: new Map(), // actorId -> {n, importance?, replaceability?, dependency?, form?}
+      tallies: new Map(), // roundId -> {voters, tally (null when hidden)}
+      ballots: new Map(), // roundId -> {mine: {actorId: n}, left}
+      mine: new Map(), // actorId -> this participant's own estimate (the "estimate" message)
+    };
+  }
+
+  // applyLive takes a tally, ballot, estimates or estimate message; it answers whether it was one.
+  applyLive(msg) {
+    switch (msg.type) {
+      case 'estimates':
+        if (msg.actorId) this.live.estimates.set(msg.actorId, msg);
+        return true;
+      case 'tally':
+        if (msg.roundId) this.live.tallies.set(msg.roundId, { voters: msg.voters || 0, tally: msg.tally || null });
+        return true;
+      case 'estimate':
+        if (msg.actorId) this.live.mine.set(msg.actorId, msg.mine || {});
+        return true;
+      case 'ballot':
+        if (msg.roundId) this.live.ballots.set(msg.roundId, { mine: msg.mine || {}, left: msg.left ?? null });
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  // serverNow is the server's clock as this page best knows it.
+  serverNow() {
+    return Date.now() + this.clockOffset;
   }
 
   reset(snapshot) {
@@ -16,6 +54,9 @@ export class Store {
     s.criteria ||= [];
     s.rounds ||= [];
     s.participants ||= [];
+    s.timer ||= null;
+    // baseline (the table as it was when the workshop left step 2) is newer than the rest of
+    // the protocol: undefined means this server does not keep one, null that there is none yet.
   }
 
   setPresence(msg) {
@@ -41,16 +82,32 @@ export class Store {
         upsert(s.actors, data.actor);
         break;
       case 'actor.removed':
-        dropActor(s, data.id);
+        dropActor(s, data.id, '');
+        this.live.estimates.delete(data.id);
+        this.live.mine.delete(data.id);
         break;
       case 'actor.merged':
+        // The kept actor comes whole; the duplicate leaves like a removed one. Its ballots and
+        // estimates move on the server, and new tallies and estimates follow as live messages.
         upsert(s.actors, data.actor);
-        dropActor(s, data.id);
+        dropActor(s, data.id, data.into);
+        this.live.estimates.delete(data.id);
+        this.live.mine.delete(data.id);
         break;
       case 'ranking.changed':
-        for (const a of s.actors) a.rank = (data.ranks && data.ranks[a.id]) || 0;
+        for (const a of s.actors) {
+          const r = (data.ranks && data.ranks[a.id]) || 0;
+          if (r !== a.rank) {
+            a.rank = r;
+            a.version = (a.version || 0) + 1;
+          }
+        }
         break;
       case 'step.changed':
+        // Moving on from the analysis (step 1 or 2 to step 3 or later) keeps it as the baseline
+        // that step 6 compares with, as the server does; a server without baselines sends
+        // none in its snapshot (undefined), and then this page keeps none either.
+        if (s.baseline !== undefined && s.step <= BASELINE_STEP && data.step > BASELINE_STEP) s.baseline = baselineOf(s.actors);
         s.step = data.step;
         break;
       case 'workshop.updated':
@@ -108,15 +165,41 @@ function upsert(list, item) {
 }
 
 // dropActor removes an actor everywhere it appears, as the server does: the ranks behind it
-// move up by one so the ranking stays without holes, and it leaves every round's candidates.
-function dropActor(s, id) {
+// move up by one so the ranking stays without holes, and it leaves every round's candidates
+// and tallies. When it was merged into another actor, a tally's count of it moves onto that
+// actor where that one is a candidate of the round (a tally is a sum, so it is not capped).
+function dropActor(s, id, into) {
   const i = s.actors.findIndex((a) => a.id === id);
   if (i < 0) return;
   const [gone] = s.actors.splice(i, 1);
   if (gone.rank > 0) {
-    for (const a of s.actors) if (a.rank > gone.rank) a.rank--;
+    for (const a of s.actors) {
+      if (a.rank > gone.rank) {
+        a.rank--;
+        a.version = (a.version || 0) + 1;
+      }
+    }
   }
   for (const r of s.rounds) {
     if (r.candidates) r.candidates = r.candidates.filter((c) => c !== id);
+    if (r.tally && id in r.tally) {
+      const count = r.tally[id];
+      delete r.tally[id];
+      if (into && r.candidates?.includes(into)) r.tally[into] = (r.tally[into] || 0) + count;
+    }
   }
+}
+
+// baselineOf is the part of each actor that step 6 compares with (PROTOCOL.md "baseline").
+const BASELINE_STEP = 2;
+export const BASELINE_FIELDS = ['name', 'category', 'importance', 'replaceability', 'replaceableBy', 'dependency', 'rank'];
+
+function baselineOf(actors) {
+  const out = {};
+  for (const a of actors) {
+    const b = {};
+    for (const k of BASELINE_FIELDS) b[k] = a[k];
+    out[a.id] = b;
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 // Step views that more than one page shows.
 import { h, setText } from './dom.js';
 import { t } from './i18n.js';
-import { stepSoon } from './widgets.js';
+import { stepLabel } from './widgets.js';
 
 // issueView shows step 1 read-only: the issue and the goal, line breaks kept.
 export function issueView(store) {
@@ -22,9 +22,18 @@ export function issueView(store) {
   };
 }
 
-// soonView is a step whose worksheet comes later: its description from the checklist.
-export function soonView(n) {
-  return { el: stepSoon(n), update() {} };
+/**
+ * section wraps a step's view with its heading and description (the console shows both; the
+ * phone and the projector name the step in their header and pass heading false).
+ */
+export function section(n, view, { heading = true, desc = `step.${n}.desc`, cls = '' } = {}) {
+  return {
+    el: h('section', { class: ['step-section', cls] },
+      heading && h('h2', null, stepLabel(n)),
+      desc && h('p', { class: 'step-desc' }, t(desc)),
+      view.el),
+    update: () => view.update(),
+  };
 }
 
 /**

@@ -64,11 +64,3 @@ export function stepName(n) {
 export function stepLabel(n) {
   return t('step.label', { n, name: stepName(n) });
 }
-
-// stepSoon is what steps 3 to 6 show until their worksheets arrive.
-export function stepSoon(n) {
-  return h('section', { class: 'step-soon' },
-    h('h2', null, stepLabel(n)),
-    h('p', { class: 'step-desc' }, t(`step.${n}.desc`)),
-    h('p', { class: 'note' }, t('step.soon')));
-}

@@ -1,0 +1,109 @@
+// People: one's own name with a way to change it (phone and console), and the facilitator's
+// list of participants with a way to remove one.
+import { h, replace, setText } from './dom.js';
+import { t } from './i18n.js';
+import { confirmDialog } from './dialog.js';
+
+export const NAME_MAX = 40;
+
+/**
+ * youBox shows "you: Name [change name]" and swaps in a small form to rename oneself
+ * (participant.rename). Returns {el, update(), reset()}.
+ */
+export function youBox(store, conn) {
+  const box = h('div', { class: 'you' });
+  const name = h('span', { class: 'you-name' });
+  let renaming = false;
+
+  function display() {
+    const btn = h('button', { type: 'button', class: 'btn btn-link', id: 'rename-btn' }, t('name.rename'));
+    btn.addEventListener('click', () => {
+      renaming = true;
+      replace(box, form());
+    });
+    replace(box, h('span', { class: 'muted' }, `${t('you')}: `), name, btn);
+  }
+
+  function form() {
+    const input = h('input', { type: 'text', id: 'rename-input', maxLength: NAME_MAX, value: store.you?.name || '', 'aria-label': t('name.label'), autocomplete: 'name' });
+    const cancel = h('button', { type: 'button', class: 'btn btn-small' }, t('cancel'));
+    const f = h('form', { class: 'rename-form' }, input, h('button', { type: 'submit', class: 'btn btn-primary btn-small', id: 'rename-submit' }, t('save')), cancel);
+    const close = () => {
+      renaming = false;
+      display();
+      update();
+    };
+    cancel.addEventListener('click', close);
+    f.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const v = input.value.trim();
+      if (!v || [...v].length > NAME_MAX) {
+        input.focus();
+        return;
+      }
+      conn.op('participant.rename', { name: v });
+      close();
+    });
+    setTimeout(() => input.focus());
+    return f;
+  }
+
+  function update() {
+    if (!renaming) setText(name, store.you?.name || '');
+  }
+
+  display();
+  return {
+    el: box,
+    update,
+    reset() {
+      renaming = false;
+      display();
+      update();
+    },
+  };
+}
+
+/**
+ * participantsPanel is the facilitator's side box: who joined, who is online, remove one.
+ * Returns {el, update()}.
+ */
+export function participantsPanel(store, conn) {
+  const heading = h('h2', null);
+  const list = h('ul', { class: 'people' });
+  const viewers = h('p', { class: 'muted' });
+  const you = youBox(store, conn);
+
+  async function remove(p) {
+    const ok = await confirmDialog({ title: t('people.removeConfirm', { name: p.name }), body: t('people.removeBody'), ok: t('people.remove'), danger: true });
+    if (ok) conn.op('participant.remove', { participantId: p.id });
+  }
+
+  return {
+    el: h('section', { class: 'side-box people-box' }, heading, you.el, list, viewers),
+    update() {
+      you.update();
+      const ps = store.state.participants;
+      setText(heading, t('fac.participants', { n: ps.filter((p) => p.role !== 'facilitator').length }));
+      // Online people first, then by name: the facilitator looks for who is missing.
+      const sorted = [...ps].sort((a, b) => (store.isOnline(b.id) - store.isOnline(a.id)) || a.name.localeCompare(b.name));
+      list.replaceChildren(...sorted.map((p) => {
+        const on = store.isOnline(p.id);
+        const self = p.id === store.you?.participantId;
+        let btn = null;
+        if (p.role !== 'facilitator' && !self) {
+          btn = h('button', { type: 'button', class: 'btn btn-small btn-danger person-remove', dataset: { id: p.id }, title: t('people.removeLabel', { name: p.name }), 'aria-label': t('people.removeLabel', { name: p.name }) }, '✕');
+          btn.addEventListener('click', () => remove(p));
+        }
+        return h('li', { class: ['person', on ? 'online' : 'offline'], dataset: { id: p.id } },
+          h('span', { class: 'dot', title: t(on ? 'fac.online' : 'fac.offline'), 'aria-label': t(on ? 'fac.online' : 'fac.offline') }),
+          h('span', { class: 'person-name' }, p.name),
+          p.role === 'facilitator' && h('span', { class: 'chip' }, t('fac.role.facilitator')),
+          self && h('span', { class: 'muted' }, ` (${t('you')})`),
+          btn);
+      }));
+      if (ps.length === 0) list.appendChild(h('li', { class: 'muted' }, t('fac.noParticipants')));
+      setText(viewers, store.presence.viewers ? t('fac.viewers', { n: store.presence.viewers }) : '');
+    },
+  };
+}

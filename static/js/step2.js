@@ -1,0 +1,175 @@
+// Step 2, the arena analysis (worksheet 2), on the three screens. Step 6 reuses the editable
+// parts: the table is open again there.
+import { h, setText } from './dom.js';
+import { t } from './i18n.js';
+import { stepLabel } from './widgets.js';
+import { actorList, addActorForm, removeActor, categoryLabel, degreeLabel } from './actors.js';
+import { estimateList } from './estimate.js';
+import { mergeActor } from './merge.js';
+import { rankingPanel, byRank } from './ranking.js';
+import { spreadBar, spreadLegend, firstStat, ESTIMATE_FIELDS } from './spread.js';
+
+// canEdit: the table takes edits from this person now (the lock binds participants only).
+export const canEdit = (store) => !store.state.locked || store.you?.role === 'facilitator';
+
+/**
+ * tabs is a row of buttons that shows one of several panes; the choice survives renders.
+ * panes: [{id, label, el}]. Returns {el, current()}.
+ */
+export function tabs(panes, onSwitch) {
+  let current = panes[0].id;
+  const buttons = panes.map((p) => {
+    const b = h('button', { type: 'button', id: `tab-${p.id}`, class: 'tab-btn', 'aria-controls': `pane-${p.id}` }, p.label);
+    b.addEventListener('click', () => {
+      current = p.id;
+      show();
+      onSwitch?.(p.id);
+    });
+    p.el.id = `pane-${p.id}`;
+    return b;
+  });
+  function show() {
+    panes.forEach((p, i) => {
+      p.el.hidden = p.id !== current;
+      buttons[i].setAttribute('aria-pressed', String(p.id === current));
+    });
+  }
+  show();
+  return { el: h('div', { class: 'tabs', role: 'group' }, buttons), current: () => current };
+}
+
+// arenaCards is the editable table on the phone: the add form and one card per actor.
+export function arenaCards(store, conn, desc = 'step.2.desc') {
+  const note = h('p', { class: 'note locked-note' }, t('locked.note'));
+  const form = addActorForm(conn);
+  const count = h('p', { class: 'muted count' });
+  const empty = h('p', { class: 'muted empty' }, t('actors.none'));
+  const list = actorList('card', conn);
+  const el = h('div', { class: 'arena-phone' },
+    desc && h('p', { class: 'step-desc' }, t(desc)),
+    note, form, count, empty, list.el);
+  return {
+    el,
+    update() {
+      const s = store.state;
+      const editable = canEdit(store);
+      note.hidden = editable;
+      form.hidden = !editable;
+      empty.hidden = s.actors.length > 0;
+      setText(count, s.actors.length ? t('actors.count', { n: s.actors.length }) : '');
+      list.update(s.actors, editable);
+    },
+  };
+}
+
+// phoneArena is step 2 on the phone: the shared table, and beside it one's private estimates.
+export function phoneArena(store, conn, mine) {
+  const table = arenaCards(store, conn);
+  const estimates = estimateList(store, conn, mine);
+  const switcher = tabs([
+    { id: 'table', label: t('tab.table'), el: table.el },
+    { id: 'estimate', label: t('tab.estimate'), el: estimates.el },
+  ]);
+  return {
+    el: h('div', { class: 'step2-phone' }, switcher.el, table.el, estimates.el),
+    update() {
+      table.update();
+      estimates.update();
+    },
+  };
+}
+
+/**
+ * arenaEditTable is the facilitator's wide editable table with the spread of the estimates,
+ * merge and remove. Returns {el, update()}.
+ */
+export function arenaEditTable(store, conn) {
+  const list = actorList('row', conn, { onRemove: (a) => removeActor(conn, a), onMerge: (a) => mergeActor(store, conn, a), store });
+  const table = h('table', { class: 'arena-edit', id: 'arena-edit-table' },
+    h('thead', null, h('tr', null,
+      h('th', null, t('actor.name')),
+      h('th', null, t('actor.category')),
+      h('th', null, t('actor.resources')),
+      h('th', null, t('actor.importance')),
+      h('th', null, t('actor.replaceabilityBy')),
+      h('th', null, t('actor.dependencyShort')),
+      h('th', null, t('actor.rank')),
+      h('th', null, h('span', { class: 'visually-hidden' }, t('actions'))))),
+    list.el);
+  const empty = h('p', { class: 'muted' }, t('actors.none'));
+  const legend = spreadLegend();
+  return {
+    el: h('div', { class: 'arena-edit-wrap' }, h('div', { class: 'table-scroll' }, table), empty, legend),
+    update() {
+      const s = store.state;
+      empty.hidden = s.actors.length > 0;
+      legend.hidden = store.live.estimates.size === 0;
+      list.update(s.actors, true);
+    },
+  };
+}
+
+// consoleArena is step 2 for the facilitator: the add form, the table and the ranking.
+export function consoleArena(store, conn) {
+  const count = h('span', { class: 'muted' });
+  const table = arenaEditTable(store, conn);
+  const ranking = rankingPanel(store, conn);
+  return {
+    el: h('section', { class: 'arena-facilitator' },
+      h('div', { class: 'section-head' }, h('h2', null, stepLabel(2)), count),
+      h('p', { class: 'step-desc' }, t('step.2.desc'), ' ', t('est.facilitatorHint')),
+      addActorForm(conn),
+      table.el,
+      ranking.el),
+    update() {
+      setText(count, t('actors.count', { n: store.state.actors.length }));
+      table.update();
+      ranking.update();
+    },
+  };
+}
+
+// projectorArena is step 2 on the projector: the whole analysis, one row per actor, in the
+// order of the ranking, with the spread of the group's estimates under the agreed values.
+export function projectorArena(store) {
+  const body = h('tbody');
+  const empty = h('p', { class: 'empty' }, t('actors.noneProjector'));
+  const legend = spreadLegend();
+  const table = h('table', { id: 'arena-table', class: 'arena-table' },
+    h('thead', null, h('tr', null,
+      h('th', { class: 'col-name' }, t('actor.name')),
+      h('th', { class: 'col-cat' }, t('actor.category')),
+      h('th', { class: 'col-resources' }, t('actor.resources')),
+      h('th', { class: 'col-num col-imp' }, t('actor.importance')),
+      h('th', { class: 'col-replace' }, t('actor.replaceabilityBy')),
+      h('th', { class: 'col-dep' }, t('actor.dependencyShort')),
+      h('th', { class: 'col-num col-rank' }, t('actor.rank')))),
+    body);
+  return {
+    el: h('div', { class: 'arena-present' }, table, empty, legend),
+    update() {
+      const actors = byRank(store.state.actors);
+      const est = store.live.estimates;
+      empty.hidden = actors.length > 0;
+      table.hidden = actors.length === 0;
+      legend.hidden = actors.length === 0 || ![...est.values()].some((e) => e.n > 0);
+      const spread = (a, field) => {
+        const e = est.get(a.id);
+        return e ? spreadBar(e[field], e.n, { showN: field === firstStat(e), compact: true }) : null;
+      };
+      // Nothing here takes input, so rebuilding the rows is simplest and always right.
+      body.replaceChildren(...actors.map((a) => {
+        const bars = Object.fromEntries(ESTIMATE_FIELDS.map((f) => [f, spread(a, f)]));
+        const split = (f) => (bars[f]?.classList.contains('split') ? 'split' : null);
+        return h('tr', { dataset: { id: a.id, category: a.category || 'none' } },
+          h('td', { class: 'actor-name' }, a.name),
+          h('td', { class: 'col-cat' }, a.category ? h('span', { class: `chip cat-${a.category}` }, categoryLabel(a.category)) : ''),
+          h('td', { class: 'col-resources long-text' }, a.resources),
+          h('td', { class: ['col-num', 'col-imp', split('importance')] }, h('div', { class: 'value' }, a.importance ? String(a.importance) : ''), bars.importance),
+          h('td', { class: ['col-replace', split('replaceability')] }, h('div', { class: 'value' }, degreeLabel(a.replaceability), a.replaceableBy && h('span', { class: 'by' }, ` (${a.replaceableBy})`)), bars.replaceability),
+          h('td', { class: ['col-dep', split('dependency')] }, h('div', { class: 'value' }, degreeLabel(a.dependency)), bars.dependency),
+          h('td', { class: 'col-num rank' }, a.rank ? String(a.rank) : ''));
+      }));
+    },
+  };
+}
