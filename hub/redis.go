@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -64,6 +65,8 @@ type Redis struct {
 
 	smu sync.Mutex // orders SUBSCRIBE and UNSUBSCRIBE with the watch counts
 
+	stats RedisStats
+
 	kick   chan *replica // replicas that need a catch-up
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -72,6 +75,14 @@ type Redis struct {
 }
 
 var _ Engine = (*Redis)(nil)
+
+// RedisStats count what the Redis engine does, for /metrics.
+type RedisStats struct {
+	Commits, Conflicts, CatchUps atomic.Int64
+}
+
+// Stats returns the engine's counters.
+func (e *Redis) Stats() *RedisStats { return &e.stats }
 
 // replica is this instance's copy of one workshop, kept current by events.
 type replica struct {
@@ -682,6 +693,7 @@ func (e *Redis) commitBatch(ctx context.Context, r *replica, batch []*redisReq) 
 			fail(fmt.Errorf("hub: commit %s: %w", r.id, ErrNotFound))
 			return
 		case 1:
+			e.stats.Conflicts.Add(1)
 			if err := e.catchUp(ctx, r); err != nil {
 				fail(err)
 				return
@@ -692,6 +704,7 @@ func (e *Redis) commitBatch(ctx context.Context, r *replica, batch []*redisReq) 
 			// A gap here is impossible (the script checked base); errors mean a reload.
 			e.advance(r, base+uint64(i)+1, b, states[i])
 		}
+		e.stats.Commits.Add(1)
 		e.refreshCode(r)
 		return
 	}
@@ -1025,6 +1038,7 @@ func (e *Redis) catcher(ctx context.Context) {
 			if !live {
 				continue
 			}
+			e.stats.CatchUps.Add(1)
 			cctx, cancel := context.WithTimeout(ctx, redisOpTimeout)
 			err := e.catchUp(cctx, r)
 			cancel()

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -27,6 +28,7 @@ type room struct {
 	id  string
 	hub *Hub
 
+	size   atomic.Int64 // len(conns), for the writers' frame spacing
 	mu     sync.RWMutex
 	conns  map[*Conn]struct{}
 	seq    uint64         // the last event delivered to this room
@@ -112,6 +114,7 @@ func (r *room) join(c *Conn, build func() ([]byte, uint64, error)) error {
 	c.room = r
 	c.send <- welcome // the queue is new and empty
 	r.conns[c] = struct{}{}
+	r.size.Store(int64(len(r.conns)))
 	if c.Role == "viewer" {
 		r.views++
 	} else {
@@ -128,6 +131,7 @@ func (r *room) leave(c *Conn) {
 		return
 	}
 	delete(r.conns, c)
+	r.size.Store(int64(len(r.conns)))
 	if c.Role == "viewer" {
 		r.views--
 	} else if r.online[c.ParticipantID]--; r.online[c.ParticipantID] <= 0 {

@@ -252,5 +252,11 @@ func (s *server) metrics() http.Handler {
 	counter("arena_slow_consumers_total", "Connections closed because their send queue overflowed.", func() float64 { return float64(st.SlowConsumers.Load()) })
 	counter("arena_ops_total", "Ops received.", func() float64 { return float64(st.Ops.Load()) })
 	counter("arena_op_errors_total", "Ops answered with an error.", func() float64 { return float64(st.OpErrors.Load()) })
+	if r, ok := s.hub.Engine().(*hub.Redis); ok {
+		rs := r.Stats()
+		counter("arena_redis_commits_total", "Commit script calls that committed (each may hold a batch of ops).", func() float64 { return float64(rs.Commits.Load()) })
+		counter("arena_redis_conflicts_total", "Commit script calls refused because another instance committed first (then caught up and retried).", func() float64 { return float64(rs.Conflicts.Load()) })
+		counter("arena_redis_catchups_total", "Catch-ups from the log after a gap, a resubscription or a seq check.", func() float64 { return float64(rs.CatchUps.Load()) })
+	}
 	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 }
