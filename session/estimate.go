@@ -195,6 +195,18 @@ type EstimatesMessage struct {
 	Replaceability *Stat      `json:"replaceability,omitempty"`
 	Dependency     *Stat      `json:"dependency,omitempty"`
 	Form           *FormMeans `json:"form,omitempty"`
+	// Position (an extension of PROTOCOL.md) is the spread of the participants' places
+	// on the scale of collaboration forms: each one's place is the mean of its six
+	// dimensions (0 consultation … 100 merger).
+	Position *Spread `json:"position,omitempty"`
+}
+
+// Spread is the mean, lowest and highest of values that need not be whole, rounded to 2
+// decimals.
+type Spread struct {
+	Mean float64 `json:"mean"`
+	Min  float64 `json:"min"`
+	Max  float64 `json:"max"`
 }
 
 // Stat is the spread of one rated number. Mean is rounded to 2 decimals.
@@ -259,6 +271,16 @@ func Aggregate(actorID string, es []Estimate) EstimatesMessage {
 		}
 	}
 	if forms > 0 {
+		pos := Spread{Min: math.Inf(1), Max: math.Inf(-1)}
+		places := 0.0
+		for _, e := range es {
+			if f := e.Form; f != nil {
+				p := float64(f.Interests+f.FactualDecisions+f.FormalDecisions+f.Resources+f.Engagement+f.Identification) / 6
+				pos.Min, pos.Max = math.Min(pos.Min, p), math.Max(pos.Max, p)
+				places += p
+			}
+		}
+		m.Position = &Spread{Mean: round2(places / float64(forms)), Min: round2(pos.Min), Max: round2(pos.Max)}
 		mean := func(total int) float64 { return round2(float64(total) / float64(forms)) }
 		m.Form = &FormMeans{
 			Interests: mean(sum.Interests), FactualDecisions: mean(sum.FactualDecisions),

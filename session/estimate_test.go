@@ -162,9 +162,11 @@ func TestAggregate(t *testing.T) {
 			{},
 			{Form: f(50, 50, 50, 20, 10, 1)},
 		}, `{"type":"estimates","actorId":"A","n":4,"importance":{"mean":3,"min":2,"max":4},"replaceability":{"mean":1,"min":1,"max":1},` +
-			`"dependency":{"mean":3,"min":3,"max":3},"form":{"interests":50,"factualDecisions":50,"formalDecisions":50.33,"resources":20.33,"engagement":10,"identification":0.67}}`},
+			`"dependency":{"mean":3,"min":3,"max":3},"form":{"interests":50,"factualDecisions":50,"formalDecisions":50.33,"resources":20.33,"engagement":10,"identification":0.67},"position":{"mean":30.22,"min":30,"max":30.5}}`},
 		{"form only", []session.Estimate{{Form: f(0, 0, 0, 0, 0, 0)}},
-			`{"type":"estimates","actorId":"A","n":1,"form":{"interests":0,"factualDecisions":0,"formalDecisions":0,"resources":0,"engagement":0,"identification":0}}`},
+			`{"type":"estimates","actorId":"A","n":1,"form":{"interests":0,"factualDecisions":0,"formalDecisions":0,"resources":0,"engagement":0,"identification":0},"position":{"mean":0,"min":0,"max":0}}`},
+		{"places far apart", []session.Estimate{{Form: f(0, 0, 0, 0, 0, 0)}, {Form: f(100, 100, 100, 100, 100, 100)}, {Form: f(90, 80, 70, 60, 50, 40)}},
+			`{"type":"estimates","actorId":"A","n":3,"form":{"interests":63.33,"factualDecisions":60,"formalDecisions":56.67,"resources":53.33,"engagement":50,"identification":46.67},"position":{"mean":55,"min":0,"max":100}}`},
 		{"min and max over many", []session.Estimate{{Importance: 2}, {Importance: 4}, {Importance: 1}, {Importance: 3}},
 			`{"type":"estimates","actorId":"A","n":4,"importance":{"mean":2.5,"min":1,"max":4}}`},
 	}
