@@ -54,6 +54,7 @@ func newServer(cfg config, h *hub.Hub, log *slog.Logger) *server {
 	api.GET("/workshops/:code", s.getWorkshop)
 	api.DELETE("/workshops/:code", s.deleteWorkshop)
 	api.GET("/workshops/:code/qr.svg", s.qr)
+	api.GET("/workshops/:code/export", s.exportWorkshop)
 	e.GET("/api/workshops/:code/ws", s.websocket) // no body or response-wrapping middleware
 
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })

@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/arena-workshop/arena/session"
@@ -177,4 +179,85 @@ func testVoteRound(t *testing.T, srvs []*testServer) {
 	late := connect(t, at(1), w.Code, map[string]any{"role": "participant", "participantToken": ps[1].you.ParticipantToken})
 	late.expectLive("spread after reconnect", func(l live) bool { return l.Type == "estimates" && l.N == 2 })
 	late.expectLive("own estimate after reconnect", func(l live) bool { return l.Type == "estimate" && bytes.Contains(l.Mine, []byte(`"dependency":1`)) })
+}
+
+// The facilitator's export: json, csv and md; named rounds show who voted for what,
+// anonymous ones never; user text cannot become a formula or markup.
+func TestExport(t *testing.T) {
+	s := startServer(t, "")
+	w := s.create(t, "Export <b>")
+	fac := connect(t, s, w.Code, map[string]any{"role": "participant", "name": "Fien", "facilitatorToken": w.FacilitatorToken})
+	p := connect(t, s, w.Code, map[string]any{"role": "participant", "name": "Jan <img src=x>"})
+	a := fac.mustOp("actor.add", map[string]any{"name": "=HYPERLINK(\"http://evil\")", "importance": 3}).ID
+	b := fac.mustOp("actor.add", map[string]any{"name": "School | <script>alert(1)</script>", "resources": "line 1\nline 2"}).ID
+	named := fac.mustOp("round.open", map[string]any{"mode": "approve", "anonymous": false}).ID
+	p.mustOp("vote.cast", map[string]any{"roundId": named, "actorId": b, "count": 1})
+	fac.mustOp("round.close", map[string]any{"roundId": named})
+	anon := fac.mustOp("round.open", map[string]any{"mode": "approve"}).ID
+	p.mustOp("vote.cast", map[string]any{"roundId": anon, "actorId": a, "count": 1})
+	fac.mustOp("round.close", map[string]any{"roundId": anon})
+
+	path := "/api/workshops/" + w.Code + "/export"
+	if status, _, _ := s.do(t, "GET", path, "", nil); status != 401 {
+		t.Errorf("without a token: %d, want 401", status)
+	}
+	if status, _, _ := s.do(t, "GET", path, "wrong", nil); status != 403 {
+		t.Errorf("wrong token: %d, want 403", status)
+	}
+	if status, body, _ := s.do(t, "GET", path+"?format=pdf", w.FacilitatorToken, nil); status != 400 || !bytes.Contains(body, []byte(`"invalid"`)) {
+		t.Errorf("unknown format: %d %s", status, body)
+	}
+
+	status, body, hdr := s.do(t, "GET", path+"?format=json", w.FacilitatorToken, nil)
+	if status != 200 || hdr.Get("Content-Type") != "application/json" {
+		t.Fatalf("json: %d %s", status, hdr.Get("Content-Type"))
+	}
+	var x struct {
+		Workshop session.State
+		Rounds   []struct {
+			ID      string
+			Tally   map[string]int
+			Voters  int
+			Ballots map[string]map[string]int
+		}
+	}
+	if err := json.Unmarshal(body, &x); err != nil {
+		t.Fatal(err)
+	}
+	if len(x.Rounds) != 2 || x.Rounds[0].Ballots["Jan <img src=x>"][b] != 1 || x.Rounds[0].Tally[b] != 1 {
+		t.Errorf("named round: %+v", x.Rounds)
+	}
+	if x.Rounds[1].Ballots != nil || x.Rounds[1].Tally[a] != 1 || bytes.Contains(body, []byte(`"ballots": {}`)) {
+		t.Errorf("anonymous round shows ballots: %+v", x.Rounds[1])
+	}
+
+	status, body, hdr = s.do(t, "GET", path+"?format=csv", w.FacilitatorToken, nil)
+	if status != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") {
+		t.Fatalf("csv: %d %s", status, hdr.Get("Content-Type"))
+	}
+	rows, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || rows[1][0] != `'=HYPERLINK("http://evil")` || rows[2][2] != "line 1\nline 2" || rows[2][len(rows[2])-2] != "1" {
+		t.Errorf("csv rows: %q", rows)
+	}
+
+	status, body, hdr = s.do(t, "GET", path+"?format=md", w.FacilitatorToken, nil)
+	if status != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/markdown") {
+		t.Fatalf("md: %d %s", status, hdr.Get("Content-Type"))
+	}
+	for _, bad := range []string{"<script", "<img", "<b>"} {
+		if bytes.Contains(body, []byte(bad)) {
+			t.Errorf("markdown holds %q:\n%s", bad, body)
+		}
+	}
+	for _, want := range []string{"# Export &lt;b&gt;", `School \| &lt;script&gt;`, "Jan &lt;img src=x&gt;: School", "line 1<br>line 2"} {
+		if !bytes.Contains(body, []byte(want)) {
+			t.Errorf("markdown lacks %q:\n%s", want, body)
+		}
+	}
+	if !strings.Contains(hdr.Get("Content-Disposition"), "arena-"+w.Code+".md") {
+		t.Errorf("Content-Disposition %q", hdr.Get("Content-Disposition"))
+	}
 }
