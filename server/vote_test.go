@@ -114,7 +114,9 @@ func testVoteRound(t *testing.T, srvs []*testServer) {
 
 	// The facilitator sees the counts; participants and the projector only how many voted.
 	want := map[string]int{actors[0]: 2, actors[1]: 3}
-	ft := fac.expectLive("facilitator tally", func(l live) bool { return l.Type == "tally" && l.Voters == 2 && l.Tally != nil && l.Tally[actors[1]] == 3 })
+	ft := fac.expectLive("facilitator tally", func(l live) bool {
+		return l.Type == "tally" && l.Voters == 2 && l.Tally != nil && l.Tally[actors[1]] == 3
+	})
 	if ft.Tally[actors[0]] != 2 {
 		t.Errorf("facilitator tally %v, want %v", ft.Tally, want)
 	}
