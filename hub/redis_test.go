@@ -161,3 +161,60 @@ func firstActor(tb testing.TB, e Engine, id string) string {
 	actorOnce.Store(id, c.ID)
 	return c.ID
 }
+
+// Every key of a workshop expires after the retention period of inactivity: none is
+// left without an expiry, whatever was done with the workshop.
+func TestRedisRetention(t *testing.T) {
+	c := needRedis(t)
+	prefix := testPrefix(t, c)
+	e, err := OpenRedis(context.Background(), RedisOptions{URL: redisURL(), Prefix: prefix, Retention: 2 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	ctx := context.Background()
+	m, st, rd := pollWorkshop(t, e, 2)
+	e.Watch(m.ID)
+	defer e.Unwatch(m.ID)
+	commit(t, e, m.ID, func(*session.State) (Change, error) {
+		return Change{Grant: &Grant{Hash: HashToken("tok"), ParticipantID: "p0"}}, nil
+	})
+	caller := session.Caller{ID: "p0", Role: session.RoleParticipant}
+	a := st.Actors[0].ID
+	if _, err := e.CastVote(ctx, m.ID, rd.ID, "p0", func(mine session.Ballot) (session.Ballot, error) {
+		return session.CastVote(st, caller, session.Vote{RoundID: rd.ID, ActorID: a, Count: 2}, mine)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.SetEstimate(ctx, m.ID, a, "p0", func(session.Estimate) (session.Estimate, error) {
+		return session.Estimate{Importance: 3}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.SetShare(ctx, m.ID, "instance", Share{Online: []string{"p0"}, At: time.Now().UnixMilli()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.CloseRound(ctx, m.ID, rd.ID); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := c.Keys(ctx, prefix+"*").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{":ws", ":log", ":tok", ":b:", ":est:", ":closed", ":pres", "code:"}
+	for _, w := range want {
+		found := false
+		for _, k := range keys {
+			found = found || strings.Contains(k, w)
+		}
+		if !found {
+			t.Errorf("no key like %q among %v", w, keys)
+		}
+	}
+	for _, k := range keys {
+		ttl, err := c.PTTL(ctx, k).Result()
+		if err != nil || ttl <= 0 || ttl > 2*time.Hour {
+			t.Errorf("key %s expires in %v (%v), want within the 2h retention", k, ttl, err)
+		}
+	}
+}
