@@ -342,3 +342,70 @@ func TestConcurrentJoinsOnInstances(t *testing.T) {
 	wg.Wait()
 	settle(t, fac, append([]*client{fac}, clients...), 2)
 }
+
+// The pub/sub connections of the instances are killed while clients keep editing: every
+// client still receives every event, in order, without reconnecting.
+func TestPubSubKilledClientsKeepEverything(t *testing.T) {
+	url := needRedis(t)
+	prefix := redisPrefix(t, url)
+	srvs := startInstances(t, 2, url, prefix)
+	w := srvs[0].create(t, "Pub/sub")
+	fac := connect(t, srvs[0], w.Code, map[string]any{"role": "participant", "name": "Fien", "facilitatorToken": w.FacilitatorToken})
+	clients := []*client{fac}
+	for i := range 4 {
+		clients = append(clients, connect(t, srvs[i%2], w.Code, map[string]any{"role": "participant", "name": fmt.Sprintf("P%d", i)}))
+	}
+	rc := redistest.Need(t)
+	host, _ := os.Hostname()
+	name := clientName(host, prefix)
+	var wg sync.WaitGroup
+	for i, c := range clients[1:] {
+		wg.Go(func() {
+			for k := range 30 {
+				c.mustOp("actor.add", map[string]any{"name": fmt.Sprintf("c%d-%d", i, k)})
+				time.Sleep(3 * time.Millisecond)
+			}
+		})
+	}
+	killed := 0
+	for range 3 {
+		time.Sleep(60 * time.Millisecond)
+		killed += killPubSubNamed(t, rc, name)
+	}
+	wg.Wait()
+	if killed < 3 {
+		t.Fatalf("killed %d pub/sub connections", killed)
+	}
+	final := settle(t, fac, clients, 2)
+	if n := strings.Count(final, `"createdBy"`); n != 4*30 {
+		t.Errorf("%d actors in the final state, want %d", n, 4*30)
+	}
+	for _, c := range clients {
+		select {
+		case code := <-c.closed:
+			t.Errorf("client %s was disconnected (%d)", c.you.Name, code)
+		default:
+		}
+	}
+}
+
+// killPubSubNamed kills the pub/sub connections of the clients named name.
+func killPubSubNamed(tb testing.TB, c *redis.Client, name string) int {
+	tb.Helper()
+	list, err := c.ClientList(context.Background()).Result()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	n := 0
+	for _, line := range strings.Split(list, "\n") {
+		if !strings.Contains(line, " name="+name+" ") || strings.Contains(line, " sub=0 ") {
+			continue
+		}
+		for _, f := range strings.Fields(line) {
+			if id, ok := strings.CutPrefix(f, "id="); ok && c.Do(context.Background(), "CLIENT", "KILL", "ID", id).Err() == nil {
+				n++
+			}
+		}
+	}
+	return n
+}

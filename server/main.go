@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -101,15 +102,26 @@ func openEngine(ctx context.Context, cfg config, log *slog.Logger) (hub.Engine, 
 	// go-redis logs through a process-wide logger: route it to ours, at debug level
 	// (the engine itself warns about what matters, once per outage).
 	redis.SetLogger(redisLog{log})
-	name, _ := os.Hostname()
+	host, _ := os.Hostname()
 	eng, err := hub.OpenRedis(ctx, hub.RedisOptions{
 		URL: cfg.RedisURL, Prefix: cfg.RedisPrefix, Retention: cfg.Retention,
-		ClientName: "arena-" + name, Log: log,
+		ClientName: clientName(host, cfg.RedisPrefix), Log: log,
 	})
 	if err != nil {
 		return nil, "", err
 	}
 	return eng, "redis", nil
+}
+
+// clientName names this instance's Redis connections (CLIENT LIST): arena, the host and
+// the key prefix, with anything but letters, digits and -_:. dropped.
+func clientName(host, prefix string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 128 && (r == '-' || r == '_' || r == ':' || r == '.' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z') {
+			return r
+		}
+		return -1
+	}, "arena-"+host+"-"+prefix)
 }
 
 // redisLog adapts slog to go-redis's logger.
