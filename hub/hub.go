@@ -542,6 +542,30 @@ func (h *Hub) Delete(ctx context.Context, id string) error {
 	return nil
 }
 
+// ExpireIdle deletes the workshops without a change since cutoff, closing their
+// connections with 4004, when the engine does not expire them itself (the local engine).
+// It returns how many it deleted.
+func (h *Hub) ExpireIdle(ctx context.Context, cutoff time.Time) (int, error) {
+	idler, ok := h.eng.(interface {
+		Idle(context.Context, time.Time) ([]string, error)
+	})
+	if !ok {
+		return 0, nil
+	}
+	ids, err := idler.Idle(ctx, cutoff)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		if err := h.Delete(ctx, id); err != nil && !errors.Is(err, ErrNotFound) {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
 // Shutdown refuses new connections and closes every open one with 1001 (going away),
 // flushing what is queued, until ctx ends.
 func (h *Hub) Shutdown(ctx context.Context) {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,6 +37,7 @@ var (
 	bucketCodes = []byte("codes")
 	bucketMeta  = []byte("meta")
 	keySnap     = []byte("snap")
+	keyLast     = []byte("last") // Unix ms of the last change, for Expire
 )
 
 // Local is the embedded engine: workshops in memory, made durable in a bbolt file with
@@ -400,12 +402,13 @@ func (l *Local) writer() {
 				break fill
 			}
 		}
+		now := strconv.AppendInt(nil, time.Now().UnixMilli(), 10)
 		err := l.db.Update(func(tx *bbolt.Tx) error {
 			for _, r := range batch {
 				if r.w.stale.Load() {
 					continue
 				}
-				if err := r.write(tx); err != nil {
+				if err := r.write(tx, now); err != nil {
 					return err
 				}
 			}
@@ -467,10 +470,13 @@ func (l *Local) deliverer() {
 	}
 }
 
-func (r *commitReq) write(tx *bbolt.Tx) error {
+func (r *commitReq) write(tx *bbolt.Tx, now []byte) error {
 	b := tx.Bucket(wsBucket(r.w.meta.ID))
 	if b == nil {
 		return nil // deleted meanwhile
+	}
+	if err := b.Put(keyLast, now); err != nil {
+		return err
 	}
 	if r.grant != nil {
 		if err := b.Put(tokenKey(r.grant.Hash), []byte(r.grant.ParticipantID)); err != nil {
@@ -587,6 +593,34 @@ func (l *Local) Delete(ctx context.Context, id string) error {
 		return fmt.Errorf("hub: delete %s: %w", id, err)
 	}
 	return nil
+}
+
+// Idle returns the workshops whose last change (or creation) is before cutoff: the
+// local engine's retention (Hub.ExpireIdle deletes them; Redis expires keys itself).
+func (l *Local) Idle(ctx context.Context, cutoff time.Time) ([]string, error) {
+	var old []string
+	err := l.db.View(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketMeta).ForEach(func(id, raw []byte) error {
+			last := int64(0)
+			if b := tx.Bucket(wsBucket(string(id))); b != nil {
+				last, _ = strconv.ParseInt(string(b.Get(keyLast)), 10, 64)
+			}
+			if last == 0 {
+				var m Meta
+				if json.Unmarshal(raw, &m) == nil {
+					last = m.CreatedAt
+				}
+			}
+			if last < cutoff.UnixMilli() {
+				old = append(old, string(id))
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("hub: idle workshops: %w", err)
+	}
+	return old, nil
 }
 
 // Ping reports whether the store can be read.

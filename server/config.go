@@ -38,7 +38,7 @@ var options = []option{
 	{"log-format", "ARENA_LOG_FORMAT", "text", "text or json"},
 	{"redis-url", "REDIS_URL", "", "Redis to share workshops between instances (redis://host:6379/0); empty: the embedded store in --data-dir"},
 	{"redis-prefix", "ARENA_REDIS_PREFIX", "arena:", "prefix of every Redis key and channel (several deployments can share one Redis)"},
-	{"retention", "ARENA_RETENTION", "720h", "Redis engine: a workshop is deleted after this long without a change"},
+	{"retention", "ARENA_RETENTION", "720h", "a workshop and all it holds is deleted after this long without a change"},
 }
 
 // parseConfig reads flags from args, with environment variables as defaults.

@@ -64,6 +64,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
+	janitorCtx, stopJanitor := context.WithCancel(ctx)
+	janitorDone := make(chan struct{})
+	go func() { defer close(janitorDone); expireIdle(janitorCtx, h, cfg.Retention, log) }()
+	stopJanitorWait := func() { stopJanitor(); <-janitorDone }
 	httpSrv := &http.Server{Handler: srv.echo, ReadHeaderTimeout: readHeaderTimeout}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpSrv.Serve(ln) }()
@@ -71,10 +75,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	select {
 	case <-ctx.Done():
 	case err := <-serveErr:
+		stopJanitorWait()
 		h.Shutdown(context.Background())
 		eng.Close()
 		return fmt.Errorf("serve: %w", err)
 	}
+	stopJanitorWait()
 	log.Info("arena stopping", "grace", cfg.Grace)
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.Grace)
 	defer cancel()
@@ -91,6 +97,29 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	log.Info("arena stopped")
 	return nil
+}
+
+// janitorEvery is how often workshops idle for longer than the retention are deleted
+// (local engine; Redis expires its keys itself).
+const janitorEvery = time.Hour
+
+// expireIdle deletes idle workshops now and every janitorEvery until ctx ends.
+func expireIdle(ctx context.Context, h *hub.Hub, retention time.Duration, log *slog.Logger) {
+	t := time.NewTicker(janitorEvery)
+	defer t.Stop()
+	for {
+		n, err := h.ExpireIdle(ctx, time.Now().Add(-retention))
+		if err != nil {
+			log.Warn("expire idle workshops", "err", err)
+		} else if n > 0 {
+			log.Info("expired idle workshops", "count", n, "retention", retention)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // openEngine opens the Redis engine when a Redis URL is set, else the local one.
