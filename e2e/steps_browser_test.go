@@ -192,9 +192,13 @@ func TestStepsScreens(t *testing.T) {
 	fo.op("step.set", map[string]any{"step": 3})
 	pr.waitFor("step 3 on the projector", `document.querySelectorAll('#forms-table tbody tr').length === 10`)
 	if estimates {
+		// Per actor where the group stands and how far apart the three are; each one's six
+		// dimensions vary a little around their place.
+		center := []int{62, 45, 58, 40, 70, 30, 52, 35}
+		apart := []int{8, 30, 12, 25, 6, 20, 35, 15}
 		for i, o := range others {
 			for j, id := range ids[:8] {
-				v := func(k int) int { return (20*i + 11*j + 13*k) % 101 }
+				v := func(k int) int { return min(100, max(0, center[j]+apart[j]*(i-1)+(5*k+7*j+3*i)%23-11)) }
 				o.op("estimate.set", map[string]any{"actorId": id, "form": map[string]any{
 					"interests": v(1), "factualDecisions": v(2), "formalDecisions": v(3), "resources": v(4), "engagement": v(5), "identification": v(6)}})
 			}
@@ -609,7 +613,8 @@ func TestStepsFacilitatorControls(t *testing.T) {
 // TestStepsEstimates: on a phone a participant gives a private estimate of an actor; another
 // participant's differs by three; the projector and the console show the spread, marked as a
 // disagreement, and the facilitator sets the agreed value. In step 3 the phone places the
-// actor on the six sliders and the projector shows the group's form by the stated rule.
+// actor on the six sliders; the projector and the console show the group's form by the stated
+// rule, and a band from the lowest to the highest participant's place.
 func TestStepsEstimates(t *testing.T) {
 	r := newStepsRoom(t, "Inschattingen", 90*time.Second)
 	fo := r.facilitatorOps()
@@ -650,23 +655,46 @@ func TestStepsEstimates(t *testing.T) {
 	ph.do("open the private estimate", chromedp.Click(chromedp.ID("tab-estimate")))
 	ph.waitFor("its own answer after a reload", `document.querySelector(`+js(button("importance", "1"))+`)?.getAttribute('aria-pressed') === 'true'`)
 
-	// Step 3: the six sliders. 80 on each: a merger by the rule (75 and up).
+	// Step 3: the six sliders. Sam puts 10 on each (consultation), Ilse 90 (merger): the
+	// group's mean is 50, a network by the rule (50-74), and the band spans the two places.
+	// Every dimension's mean is 50 too, so a band drawn from the dimension means (the
+	// stand-in for a server without "position") would be a dot at 50.
 	fo.op("step.set", map[string]any{"step": 3})
 	pcard := `#placement-cards .placement-card[data-id="` + ids[0] + `"]`
 	tap(ph, pcard+" .placement-toggle")
 	ph.waitFor("the sliders", `document.querySelectorAll(`+js(pcard+" .dim-slider")+`).length === 6`)
-	eval[chromedp.Void](ph, `document.querySelectorAll(`+js(pcard+" .dim-slider")+`).forEach(s => { s.value = '80'; s.dispatchEvent(new Event('input', {bubbles: true})); })`)
-	ph.waitFor("the live position", `document.querySelector(`+js(pcard+" .placement-live")+`).textContent.includes('80 → fusie')`)
+	eval[chromedp.Void](ph, `document.querySelectorAll(`+js(pcard+" .dim-slider")+`).forEach(s => { s.value = '10'; s.dispatchEvent(new Event('input', {bubbles: true})); })`)
+	ph.waitFor("the live position", `document.querySelector(`+js(pcard+" .placement-live")+`).textContent.includes('10 → overleg')`)
 	tap(ph, pcard+" .placement-send")
-	ph.waitFor("the placement sent", `document.querySelector(`+js(pcard+".complete .placement-summary")+`)?.textContent.includes('fusie')`)
+	ph.waitFor("the placement sent", `document.querySelector(`+js(pcard+".complete .placement-summary")+`)?.textContent.includes('overleg')`)
 	other.op("estimate.set", map[string]any{"actorId": ids[0], "form": map[string]any{
-		"interests": 40, "factualDecisions": 40, "formalDecisions": 40, "resources": 40, "engagement": 40, "identification": 40}})
+		"interests": 90, "factualDecisions": 90, "formalDecisions": 90, "resources": 90, "engagement": 90, "identification": 90}})
 	row := `#forms-table tr[data-id="` + ids[0] + `"]`
-	// Mean (80 + 40) / 2 = 60: a network by the rule (50-74).
-	pr.waitFor("the group's form on the projector", `document.querySelector(`+js(row+" .form-word")+`)?.textContent === 'netwerk' && document.querySelector(`+js(row+" .form-pos")+`).textContent.trim() === '60'`)
-	left := eval[string](pr, `document.querySelector(`+js(row+" .form-marker")+`).style.left`)
-	if left != "60%" {
-		t.Errorf("projector: the marker stands at %q, want 60%%", left)
+	pr.waitFor("the group's form on the projector", `document.querySelector(`+js(row+" .form-word")+`)?.textContent === 'netwerk' && document.querySelector(`+js(row+" .form-pos")+`).textContent.trim() === '50'`)
+	for _, p := range []*tab{pr, fac} {
+		sel := row
+		if p == fac {
+			sel = `#forms-edit-table tr[data-id="` + ids[0] + `"]`
+		}
+		p.waitFor("both placements", `document.querySelector(`+js(sel+" .form-pos")+`)?.textContent.trim() === '50'`)
+		scale := eval[map[string]any](p, `(() => { const s = document.querySelector(`+js(sel+" .form-scale")+`), b = s.querySelector('.form-band'), m = s.querySelector('.form-marker');
+			return {left: parseFloat(b.style.left), width: parseFloat(b.style.width), marker: parseFloat(m.style.left), people: b.classList.contains('people'), label: s.getAttribute('aria-label'),
+				legend: s.closest('section, .forms-present').querySelector('.forms-legend').textContent}; })()`)
+		left, _ := scale["left"].(float64)
+		width, _ := scale["width"].(float64)
+		marker, _ := scale["marker"].(float64)
+		if math.Abs(left-10) > 1 || math.Abs(left+width-90) > 1 {
+			t.Errorf("%s: the band runs from %.1f%% to %.1f%%, want 10%% to 90%% (the two participants' places)", p.name, left, left+width)
+		}
+		if math.Abs(marker-50) > 1 {
+			t.Errorf("%s: the marker stands at %.1f%%, want 50%%", p.name, marker)
+		}
+		if scale["people"] != true || !strings.Contains(scale["label"].(string), "deelnemers van 10 tot 90") {
+			t.Errorf("%s: the band is not the participants' spread: people=%v, label %q", p.name, scale["people"], scale["label"])
+		}
+		if legend, _ := scale["legend"].(string); !strings.Contains(legend, "plaats van een deelnemer") {
+			t.Errorf("%s: the legend reads %q, want it to explain the participants' spread", p.name, legend)
+		}
 	}
 	fac.waitFor("the suggestion in the console", `document.querySelector('#forms-edit-table tr[data-id="`+ids[0]+`"] .take-form:not([hidden])')`)
 	fac.do("take the group's form", chromedp.Click(chromedp.CSS(`#forms-edit-table tr[data-id="`+ids[0]+`"] .take-form`)))

@@ -1,7 +1,7 @@
 // The arena analysis editor (worksheet "Arena-analyse"), shared by the phone (cards) and the
 // facilitator console (a wide table). Each actor keeps its own DOM across renders, so a field
 // someone is typing in is never rebuilt under their fingers.
-import { h, setText } from './dom.js';
+import { h, setText, syncList } from './dom.js';
 import { t } from './i18n.js';
 import { bindField } from './fields.js';
 import { uuid4 } from './ids.js';
@@ -128,24 +128,10 @@ export function actorList(layout, conn, opts = {}) {
   return {
     el: container,
     update(actors, editable) {
-      const seen = new Set();
-      actors.forEach((a, i) => {
-        seen.add(a.id);
-        let ed = editors.get(a.id);
-        if (!ed) {
-          ed = actorEditor(a, layout, conn, opts);
-          editors.set(a.id, ed);
-        }
-        ed.update(a, editable);
-        // Move only when out of place: moving a node takes the focus away from it.
-        if (container.children[i] !== ed.el) container.insertBefore(ed.el, container.children[i] || null);
+      syncList(container, editors, actors, {
+        make: (a) => actorEditor(a, layout, conn, opts),
+        update: (ed, a) => ed.update(a, editable),
       });
-      for (const [id, ed] of editors) {
-        if (!seen.has(id)) {
-          ed.el.remove();
-          editors.delete(id);
-        }
-      }
     },
   };
 }

@@ -1,5 +1,5 @@
 // Selection criteria (step 4): set beforehand by the facilitator, shown beside the vote.
-import { h } from './dom.js';
+import { h, syncList } from './dom.js';
 import { t } from './i18n.js';
 import { bindField } from './fields.js';
 import { uuid4 } from './ids.js';
@@ -62,23 +62,7 @@ export function criteriaEditor(store, conn) {
       list, form),
     update() {
       const cs = store.state.criteria;
-      const seen = new Set();
-      cs.forEach((c, i) => {
-        seen.add(c.id);
-        let r = rows.get(c.id);
-        if (!r) {
-          r = row(c);
-          rows.set(c.id, r);
-        }
-        r.binding.set(c.text);
-        if (list.children[i] !== r.el) list.insertBefore(r.el, list.children[i] || null);
-      });
-      for (const [id, r] of rows) {
-        if (!seen.has(id)) {
-          r.el.remove();
-          rows.delete(id);
-        }
-      }
+      syncList(list, rows, cs, { make: row, update: (r, c) => r.binding.set(c.text) });
       form.hidden = cs.length >= MAX_CRITERIA;
     },
   };

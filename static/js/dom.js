@@ -54,3 +54,30 @@ export function setText(el, text) {
   const s = String(text ?? '');
   if (el.textContent !== s) el.textContent = s;
 }
+
+/**
+ * syncList makes parent's children follow items (each with an id), one entry {el, ...} per
+ * item, kept in cache (a Map id → entry) from one call to the next: make(item) builds a
+ * missing entry, update(entry, item) refreshes every entry, and entries whose id is gone are
+ * removed. An entry is never rebuilt, and moved only when out of place, so a field someone is
+ * typing in keeps its DOM and its focus. parent holds these entries and nothing else.
+ */
+export function syncList(parent, cache, items, { make, update }) {
+  const ids = new Set(items.map((item) => item.id));
+  // Drop the gone ones first, so they do not push the others out of place.
+  for (const [id, entry] of cache) {
+    if (!ids.has(id)) {
+      entry.el.remove();
+      cache.delete(id);
+    }
+  }
+  items.forEach((item, i) => {
+    let entry = cache.get(item.id);
+    if (!entry) {
+      entry = make(item);
+      cache.set(item.id, entry);
+    }
+    update(entry, item);
+    if (parent.children[i] !== entry.el) parent.insertBefore(entry.el, parent.children[i] || null);
+  });
+}

@@ -2,7 +2,7 @@
 // dependency on 1-4 (step 2), and a placement on the six dimensions of worksheet 1 (step 3).
 // The server tells a participant its own answers (the "estimate" live message, a protocol
 // extension); the phone also keeps them in localStorage, for a server that does not.
-import { h, setText } from './dom.js';
+import { h, setText, syncList } from './dom.js';
 import { t } from './i18n.js';
 import { categoryLabel } from './actors.js';
 import { DEGREE_NAMES } from './spread.js';
@@ -117,23 +117,7 @@ export function estimateList(store, conn, mine) {
     update() {
       const actors = store.state.actors;
       empty.hidden = actors.length > 0;
-      const seen = new Set();
-      actors.forEach((a, i) => {
-        seen.add(a.id);
-        let c = cards.get(a.id);
-        if (!c) {
-          c = estimateCard(a, conn, mine);
-          cards.set(a.id, c);
-        }
-        c.update(a);
-        if (list.children[i] !== c.el) list.insertBefore(c.el, list.children[i] || null);
-      });
-      for (const [id, c] of cards) {
-        if (!seen.has(id)) {
-          c.el.remove();
-          cards.delete(id);
-        }
-      }
+      syncList(list, cards, actors, { make: (a) => estimateCard(a, conn, mine), update: (c, a) => c.update(a) });
     },
   };
 }

@@ -1,7 +1,7 @@
 // Step 5, approaching the retained actors: per selected actor who takes it up, how far it is,
 // whether the assessment was right, the actor's interest and willingness to act, and notes.
 // Everyone may edit (unless the facilitator locked the table) and everyone sees it live.
-import { h, setText } from './dom.js';
+import { h, setText, syncList } from './dom.js';
 import { t } from './i18n.js';
 import { bindField } from './fields.js';
 import { byRank } from './ranking.js';
@@ -94,23 +94,7 @@ export function followupCards(store, conn, canEdit) {
       const editable = canEdit(store);
       note.hidden = editable;
       empty.hidden = actors.length > 0;
-      const seen = new Set();
-      actors.forEach((a, i) => {
-        seen.add(a.id);
-        let c = cards.get(a.id);
-        if (!c) {
-          c = followupCard(store, a, conn);
-          cards.set(a.id, c);
-        }
-        c.update(a, editable);
-        if (list.children[i] !== c.el) list.insertBefore(c.el, list.children[i] || null);
-      });
-      for (const [id, c] of cards) {
-        if (!seen.has(id)) {
-          c.el.remove();
-          cards.delete(id);
-        }
-      }
+      syncList(list, cards, actors, { make: (a) => followupCard(store, a, conn), update: (c, a) => c.update(a, editable) });
     },
   };
 }

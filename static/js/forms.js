@@ -1,7 +1,7 @@
 // Step 3, forms of collaboration (worksheet 1 "Vormen van samenwerking"): each participant
 // places an actor on six dimensions from 0 to 100; the group's mean position on the scale
 // consultation → ad hoc → network → merger suggests a form; the facilitator records the form.
-import { h, setText } from './dom.js';
+import { h, setText, syncList } from './dom.js';
 import { t } from './i18n.js';
 import { stepLabel } from './widgets.js';
 import { bindField } from './fields.js';
@@ -25,29 +25,23 @@ export const formLabel = (f) => (f ? t(`form.${f}`) : '');
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /**
- * formStats reads the form part of an estimates message: per dimension the group's mean (a
- * number, or {mean, min, max} should the server send the spread too). It answers the mean
- * position, the range of the six dimension means (lo, hi) and, when the server sends minima
- * and maxima, the people's range averaged over the dimensions. Null without data.
+ * formStats reads step 3 from an estimates message: the group's mean position (mean), the
+ * band to draw (lo..hi), the mean of each dimension (dims) and whether the band is the
+ * people's spread (byPeople). The band runs from the lowest to the highest participant's
+ * place (position, PROTOCOL.md "Extensions"); from a server that does not send position it
+ * falls back to the lowest and highest of the six dimension means, a stand-in that hides how
+ * far apart people are. Null without placements.
  */
-export function formStats(form) {
-  if (!form) return null;
-  const dims = {};
-  for (const d of DIMENSIONS) {
-    const v = form[d];
-    const m = typeof v === 'number' ? v : v && typeof v.mean === 'number' ? v.mean : null;
-    if (m === null) return null;
-    dims[d] = m;
+export function formStats(est) {
+  const form = est?.form;
+  if (!form || !DIMENSIONS.every((d) => typeof form[d] === 'number')) return null;
+  const dims = Object.fromEntries(DIMENSIONS.map((d) => [d, form[d]]));
+  const pos = est.position;
+  if (pos && [pos.mean, pos.min, pos.max].every(Number.isFinite)) {
+    return { mean: pos.mean, lo: pos.min, hi: pos.max, dims, byPeople: true };
   }
   const ms = Object.values(dims);
-  const withRange = DIMENSIONS.every((d) => form[d] && typeof form[d].min === 'number' && typeof form[d].max === 'number');
-  return {
-    mean: mean(ms),
-    lo: Math.min(...ms),
-    hi: Math.max(...ms),
-    dims,
-    people: withRange ? { lo: mean(DIMENSIONS.map((d) => form[d].min)), hi: mean(DIMENSIONS.map((d) => form[d].max)) } : null,
-  };
+  return { mean: mean(ms), lo: Math.min(...ms), hi: Math.max(...ms), dims, byPeople: false };
 }
 
 // formAxis: the four forms as a header over the scales.
@@ -64,15 +58,15 @@ export function formScale(stats) {
     el.setAttribute('aria-label', t('forms.noData'));
     return el;
   }
-  const band = h('span', { class: ['form-band', stats.people && 'people'] });
-  const lo = stats.people ? stats.people.lo : stats.lo;
-  const hi = stats.people ? stats.people.hi : stats.hi;
+  const { lo, hi } = stats;
+  const band = h('span', { class: ['form-band', stats.byPeople && 'people'] });
   band.style.left = `${lo}%`;
   band.style.width = `${Math.max(0, hi - lo)}%`;
   const marker = h('span', { class: 'form-marker' });
   marker.style.left = `${stats.mean}%`;
   el.append(band, marker);
-  el.setAttribute('aria-label', t('forms.scaleLabel', { pos: fmtNum(stats.mean, 0), form: formLabel(formOf(stats.mean)), lo: fmtNum(lo, 0), hi: fmtNum(hi, 0) }));
+  const words = { pos: fmtNum(stats.mean, 0), form: formLabel(formOf(stats.mean)), lo: fmtNum(lo, 0), hi: fmtNum(hi, 0) };
+  el.setAttribute('aria-label', t(stats.byPeople ? 'forms.scaleLabel' : 'forms.scaleLabelDims', words));
   return el;
 }
 
@@ -80,9 +74,20 @@ function rule() {
   return h('p', { class: 'rule', id: 'forms-rule' }, t('forms.rule'));
 }
 
+/**
+ * legend explains the scale under a table. update(stats) takes the stats of the rows shown
+ * and says what the band is: the people's spread, or the stand-in of a server that does not
+ * send it.
+ */
 function legend() {
-  return h('p', { class: 'spread-legend forms-legend' },
-    h('span', { class: 'legend-scale' }, h('span', { class: 'form-band' }), h('span', { class: 'form-marker' })), ' ', t('forms.legend'));
+  const text = h('span', { class: 'legend-text' }, t('forms.legend'));
+  return {
+    el: h('p', { class: 'spread-legend forms-legend' },
+      h('span', { class: 'legend-scale' }, h('span', { class: 'form-band' }), h('span', { class: 'form-marker' })), ' ', text),
+    update(stats) {
+      setText(text, t(stats.some((s) => s && !s.byPeople) ? 'forms.legendDims' : 'forms.legend'));
+    },
+  };
 }
 
 // placementCard is one actor on the phone: closed it shows the answer; open, six sliders.
@@ -176,28 +181,12 @@ export function phoneForms(store, conn, mine) {
     update() {
       const actors = byRank(store.state.actors);
       empty.hidden = actors.length > 0;
-      const seen = new Set();
-      actors.forEach((a, i) => {
-        seen.add(a.id);
-        let c = cards.get(a.id);
-        if (!c) {
-          c = placementCard(a, conn, mine);
-          cards.set(a.id, c);
-        }
-        c.update(a);
-        if (list.children[i] !== c.el) list.insertBefore(c.el, list.children[i] || null);
-      });
-      for (const [id, c] of cards) {
-        if (!seen.has(id)) {
-          c.el.remove();
-          cards.delete(id);
-        }
-      }
+      syncList(list, cards, actors, { make: (a) => placementCard(a, conn, mine), update: (c, a) => c.update(a) });
     },
   };
 }
 
-// formCell: the group's position in words, for a cell beside the scale.
+// groupForm: the group's position in words, for a cell beside the scale.
 function groupForm(stats, n) {
   if (!stats) return h('span', { class: 'muted' }, t('forms.noData'));
   return h('span', { class: 'group-form' },
@@ -219,6 +208,7 @@ export function consoleForms(store, conn) {
       h('th', { class: 'col-dims' }, t('forms.dims')),
       h('th', { class: 'col-form' }, t('forms.recorded')))),
     body);
+  const key = legend();
 
   function row(a) {
     const select = h('select', { class: 'field-form', 'aria-label': t('forms.recordedFor', { name: a.name }) },
@@ -242,7 +232,7 @@ export function consoleForms(store, conn) {
         setText(name, actor.name);
         binding.set(actor.form);
         const est = store.live.estimates.get(actor.id);
-        const stats = formStats(est?.form);
+        const stats = formStats(est);
         scale.replaceChildren(formScale(stats));
         group.replaceChildren(groupForm(stats, est?.n));
         dims.replaceChildren(stats ? h('ul', { class: 'dim-list' }, DIMENSIONS.map((d) => h('li', null, h('span', { class: 'dim-short' }, t(`dim.${d}.short`)), ` ${fmtNum(stats.dims[d], 0)}`))) : '');
@@ -260,28 +250,13 @@ export function consoleForms(store, conn) {
       h('h2', null, stepLabel(3)),
       h('p', { class: 'step-desc' }, t('step.3.desc')),
       rule(),
-      h('div', { class: 'table-scroll' }, table), empty, legend()),
+      h('div', { class: 'table-scroll' }, table), empty, key.el),
     update() {
       const actors = byRank(store.state.actors);
       empty.hidden = actors.length > 0;
       table.hidden = actors.length === 0;
-      const seen = new Set();
-      actors.forEach((a, i) => {
-        seen.add(a.id);
-        let r = rows.get(a.id);
-        if (!r) {
-          r = row(a);
-          rows.set(a.id, r);
-        }
-        r.update(a);
-        if (body.children[i] !== r.el) body.insertBefore(r.el, body.children[i] || null);
-      });
-      for (const [id, r] of rows) {
-        if (!seen.has(id)) {
-          r.el.remove();
-          rows.delete(id);
-        }
-      }
+      syncList(body, rows, actors, { make: row, update: (r, a) => r.update(a) });
+      key.update(actors.map((a) => formStats(store.live.estimates.get(a.id))));
     },
   };
 }
@@ -297,15 +272,17 @@ export function projectorForms(store) {
       h('th', { class: 'col-group' }, t('forms.group')),
       h('th', { class: 'col-form' }, t('forms.recordedShort')))),
     body);
+  const key = legend();
   return {
-    el: h('div', { class: 'forms-present' }, rule(), table, empty, legend()),
+    el: h('div', { class: 'forms-present' }, rule(), table, empty, key.el),
     update() {
       const actors = byRank(store.state.actors);
       empty.hidden = actors.length > 0;
       table.hidden = actors.length === 0;
+      key.update(actors.map((a) => formStats(store.live.estimates.get(a.id))));
       body.replaceChildren(...actors.map((a) => {
         const est = store.live.estimates.get(a.id);
-        const stats = formStats(est?.form);
+        const stats = formStats(est);
         return h('tr', { dataset: { id: a.id } },
           h('td', { class: 'col-name actor-name' }, a.name),
           h('td', { class: 'col-scale' }, formScale(stats)),

@@ -1,7 +1,7 @@
 // Step 4, selection: a vote round (approve: yes or no per candidate; dots: a budget of dots to
 // spread), the ballot on the phone, and the results as bars. The facilitator's controls are in
 // rounds.js. Votes are not events: the ballot and the tally come as live messages.
-import { h, setText } from './dom.js';
+import { h, setText, syncList } from './dom.js';
 import { t } from './i18n.js';
 import { criteriaList } from './criteria.js';
 
@@ -171,24 +171,8 @@ export function ballot(store, conn) {
   function render() {
     if (!round) return;
     const byId = new Map(store.state.actors.map((a) => [a.id, a]));
-    const ids = round.candidates.filter((id) => byId.has(id));
-    const seen = new Set();
-    ids.forEach((id, i) => {
-      seen.add(id);
-      let r = rows.get(id);
-      if (!r) {
-        r = row(byId.get(id));
-        rows.set(id, r);
-      }
-      r.update(byId.get(id));
-      if (list.children[i] !== r.el) list.insertBefore(r.el, list.children[i] || null);
-    });
-    for (const [id, r] of rows) {
-      if (!seen.has(id)) {
-        r.el.remove();
-        rows.delete(id);
-      }
-    }
+    const candidates = round.candidates.filter((id) => byId.has(id)).map((id) => byId.get(id));
+    syncList(list, rows, candidates, { make: row, update: (r, a) => r.update(a) });
     left.hidden = round.mode !== 'dots';
     if (round.mode === 'dots') {
       const n = dotsLeft();
