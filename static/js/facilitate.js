@@ -14,6 +14,7 @@ import { consoleVote } from './rounds.js';
 import { followupCards } from './followup.js';
 import { consoleCorrect } from './compare.js';
 import { facilitatorTools } from './controls.js';
+import { exportBox } from './export.js';
 import { participantsPanel, NAME_MAX } from './people.js';
 
 const STEPS = 6;
@@ -176,7 +177,8 @@ function consoleView({ store, conn, status }, summary, saved) {
               h('img', { class: 'qr', src: links.qr(code), alt: `${base}${links.join(code)}`, width: 160, height: 160 }),
               copyField(t('fac.joinLink'), `${base}${links.join(code)}`)),
             people.el,
-            h('section', { class: 'side-box' }, copyField(t('fac.deviceLink'), deviceLink, t('fac.deviceLinkHint')))),
+            h('section', { class: 'side-box' }, copyField(t('fac.deviceLink'), deviceLink, t('fac.deviceLinkHint'))),
+            exportBox(code, saved.get('facilitatorToken') || '')),
           h('main', { class: 'fac-main' }, tools.el, nav.el, main)));
       render();
     },
