@@ -281,6 +281,7 @@ func (h *Hub) Join(ctx context.Context, ws *websocket.Conn, m Meta, hello Hello)
 		r := h.room(m.ID)
 		err := r.join(c, func() ([]byte, uint64, error) { return h.welcome(ctx, m.ID, you, hello.LastSeq) })
 		if errors.Is(err, errRoomGone) {
+			time.Sleep(time.Millisecond) // the emptied room is being dropped
 			continue
 		}
 		if err != nil {

@@ -67,6 +67,10 @@ type Redis struct {
 
 	stats RedisStats
 
+	closeMu  sync.RWMutex
+	isClosed bool
+	inflight sync.WaitGroup // Updates and their leaders' commits, waited for by Close
+
 	kick   chan *replica // replicas that need a catch-up
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -521,13 +525,26 @@ func (e *Redis) advance(r *replica, seq uint64, msg []byte, st *session.State) e
 
 var errGap = errors.New("gap")
 
-// Snapshot returns the replica's state (kept current by events while watched).
+// Snapshot returns the state of a workshop: a watched one's replica (kept current by
+// events), else a fresh read. It never takes a replica's delivery lock, because the hub
+// calls it under a room's lock (the welcome) and a delivery holds that lock while it
+// waits for the room.
 func (e *Redis) Snapshot(ctx context.Context, id string) (*session.State, uint64, error) {
-	r, err := e.acquire(ctx, id)
-	if err != nil {
-		return nil, 0, err
+	e.mu.Lock()
+	r := e.reps[id]
+	watched := r != nil && r.watched
+	if watched {
+		r.refs++
+	}
+	e.mu.Unlock()
+	if !watched {
+		_, st, seq, err := e.load(ctx, id)
+		return st, seq, err
 	}
 	defer e.release(r)
+	if err := e.ensureLoaded(ctx, r); err != nil {
+		return nil, 0, err
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.state, r.seq, nil
@@ -561,11 +578,14 @@ func (e *Redis) Participant(ctx context.Context, id, hash string) (string, error
 // Update queues fn for this workshop; the first caller of a batch commits for all the
 // callers that queued meanwhile, in one script call.
 func (e *Redis) Update(ctx context.Context, id string, fn func(*session.State) (Change, error)) (*Committed, error) {
-	select {
-	case <-e.closed:
+	e.closeMu.RLock()
+	if e.isClosed {
+		e.closeMu.RUnlock()
 		return nil, ErrClosed
-	default:
 	}
+	e.inflight.Add(1)
+	e.closeMu.RUnlock()
+	defer e.inflight.Done()
 	r, err := e.acquire(ctx, id)
 	if err != nil {
 		return nil, err
@@ -588,21 +608,18 @@ func (e *Redis) Update(ctx context.Context, id string, fn func(*session.State) (
 	}
 }
 
-// commitAll commits batches until the queue is empty.
+// commitAll commits the first batch of the queue (which holds the caller's request);
+// when more queued meanwhile it hands them to a new leader goroutine, so that no caller
+// waits for others' commits after its own.
 func (e *Redis) commitAll(r *replica) {
-	for {
-		r.qmu.Lock()
-		batch := r.queue
-		if len(batch) > maxBatch {
-			batch = batch[:maxBatch]
-		}
-		r.queue = r.queue[len(batch):]
-		if len(batch) == 0 {
-			r.committing = false
-			r.qmu.Unlock()
-			return
-		}
-		r.qmu.Unlock()
+	r.qmu.Lock()
+	batch := r.queue
+	if len(batch) > maxBatch {
+		batch = batch[:maxBatch]
+	}
+	r.queue = r.queue[len(batch):]
+	r.qmu.Unlock()
+	if len(batch) > 0 {
 		ctx, cancel := context.WithTimeout(context.Background(), redisOpTimeout)
 		e.commitBatch(ctx, r, batch)
 		cancel()
@@ -610,6 +627,19 @@ func (e *Redis) commitAll(r *replica) {
 			close(q.done)
 		}
 	}
+	r.qmu.Lock()
+	defer r.qmu.Unlock()
+	if len(r.queue) == 0 {
+		r.committing = false
+		return
+	}
+	e.mu.Lock()
+	r.refs++ // the new leader's hold on the replica
+	e.mu.Unlock()
+	go func() {
+		defer e.release(r)
+		e.commitAll(r)
+	}()
 }
 
 // commitBatch decides every request of batch on the latest state and commits them in
@@ -1097,6 +1127,10 @@ func (e *Redis) checker(ctx context.Context) {
 func (e *Redis) Close() error {
 	var err error
 	e.once.Do(func() {
+		e.closeMu.Lock()
+		e.isClosed = true
+		e.closeMu.Unlock()
+		e.inflight.Wait() // commits in flight end within redisOpTimeout
 		close(e.closed)
 		e.cancel()
 		e.ps.Close()

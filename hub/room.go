@@ -107,10 +107,10 @@ func (r *room) join(c *Conn, build func() ([]byte, uint64, error)) error {
 	if err != nil {
 		return err
 	}
+	// c.from alone filters what the welcome holds; r.seq is not raised, because another
+	// welcome may be older (a snapshot of a replica behind the log) and still need the
+	// events in between.
 	c.from = seq
-	if len(r.conns) == 0 && seq > r.seq {
-		r.seq = seq
-	}
 	c.room = r
 	c.send <- welcome // the queue is new and empty
 	r.conns[c] = struct{}{}

@@ -1,7 +1,9 @@
 package hub
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 )
@@ -48,5 +50,42 @@ func TestFanoutBatch(t *testing.T) {
 	}
 	if r.hub.stats.Events.Load() != 5 {
 		t.Errorf("%d events counted, want 5", r.hub.stats.Events.Load())
+	}
+}
+
+// A newcomer whose welcome is older than an earlier newcomer's (a replica's snapshot
+// behind the log) still gets every event after its own welcome.
+func TestJoinOlderWelcomeAfterNewer(t *testing.T) {
+	l, err := OpenLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	h := New(l, slog.New(slog.DiscardHandler))
+	defer h.Shutdown(context.Background())
+	r := newRoom(h, "w")
+	a := newConn(nil, "a", "participant", &h.stats)
+	b := newConn(nil, "b", "participant", &h.stats)
+	if err := r.join(a, func() ([]byte, uint64, error) { return []byte("welcome a"), 50, nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.join(b, func() ([]byte, uint64, error) { return []byte("welcome b"), 48, nil }); err != nil {
+		t.Fatal(err)
+	}
+	for s := uint64(49); s <= 51; s++ {
+		r.fanout(s, fmt.Appendf(nil, `{"type":"event","seq":%d}`, s))
+	}
+	got := func(c *Conn) []string {
+		var out []string
+		for len(c.send) > 0 {
+			out = append(out, string(<-c.send))
+		}
+		return out
+	}
+	if g := got(a); len(g) != 2 || g[1] != `{"type":"event","seq":51}` {
+		t.Errorf("a got %q, want its welcome and 51", g)
+	}
+	if g := got(b); len(g) != 4 || g[1] != `{"type":"event","seq":49}` || g[3] != `{"type":"event","seq":51}` {
+		t.Errorf("b got %q, want its welcome and 49, 50, 51", g)
 	}
 }
