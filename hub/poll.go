@@ -51,6 +51,7 @@ type polls struct {
 	loaded    bool
 	ballots   map[string]map[string]session.Ballot   // round -> participant -> ballot
 	tallies   map[string][2][]byte                   // round -> full, hidden tally message
+	shown     map[string]map[string]string           // round -> participant -> last ballot message
 	estimates map[string]map[string]session.Estimate // actor -> participant -> estimate
 	spreads   map[string][]byte                      // actor -> estimates message
 
@@ -62,7 +63,7 @@ type polls struct {
 
 func newPolls() polls {
 	return polls{
-		ballots: map[string]map[string]session.Ballot{}, tallies: map[string][2][]byte{},
+		ballots: map[string]map[string]session.Ballot{}, tallies: map[string][2][]byte{}, shown: map[string]map[string]string{},
 		estimates: map[string]map[string]session.Estimate{}, spreads: map[string][]byte{},
 		rounds: map[string]bool{}, actors: map[string]bool{},
 	}
@@ -104,23 +105,18 @@ func (h *Hub) vote(ctx context.Context, c *Conn, wsID, ref string, data json.Raw
 	h.answer(c, ref, seq, nil)
 	if r := c.room; r != nil {
 		rd, _ := st.RoundByID(v.RoundID)
-		msg := marshal(ballotMsg{Type: "ballot", RoundID: v.RoundID, Mine: orEmpty(b), Left: session.Left(rd, b)})
+		msg := ballotFor(rd, b)
 		r.vmu.Lock()
 		if r.polls.ballots[v.RoundID] == nil {
 			r.polls.ballots[v.RoundID] = map[string]session.Ballot{}
+			r.polls.shown[v.RoundID] = map[string]string{}
 		}
 		r.polls.ballots[v.RoundID][c.ParticipantID] = b
+		r.polls.shown[v.RoundID][c.ParticipantID] = string(msg)
 		r.vmu.Unlock()
 		r.toParticipant(c.ParticipantID, msg)
 	}
 	h.notify(wsID, notice{Type: "tally.changed", RoundID: v.RoundID})
-}
-
-func orEmpty(b session.Ballot) session.Ballot {
-	if b == nil {
-		return session.Ballot{}
-	}
-	return b
 }
 
 // estimate runs estimate.set.
@@ -330,19 +326,42 @@ func (r *room) setBallots(rd *session.Round, ballots map[string]session.Ballot, 
 		hidden = marshal(tallyMsg{Type: "tally", RoundID: rd.ID, Voters: voters})
 	}
 	r.polls.tallies[rd.ID] = [2][]byte{full, hidden}
-	if !send {
-		return
+	if r.polls.shown[rd.ID] == nil {
+		r.polls.shown[rd.ID] = map[string]string{}
 	}
-	for pid, b := range ballots {
-		if !maps.Equal(old[pid], b) {
-			r.toParticipant(pid, marshal(ballotMsg{Type: "ballot", RoundID: rd.ID, Mine: b, Left: session.Left(rd, b)}))
-		}
+	shown := r.polls.shown[rd.ID]
+	pids := map[string]bool{}
+	for pid := range ballots {
+		pids[pid] = true
 	}
 	for pid := range old {
-		if _, ok := ballots[pid]; !ok { // emptied (after a removal or merge)
-			r.toParticipant(pid, marshal(ballotMsg{Type: "ballot", RoundID: rd.ID, Mine: session.Ballot{}, Left: session.Left(rd, nil)}))
+		pids[pid] = true
+	}
+	for pid := range shown {
+		pids[pid] = true
+	}
+	for pid := range pids {
+		msg := ballotFor(rd, ballots[pid])
+		if string(msg) == shown[pid] {
+			continue
+		}
+		shown[pid] = string(msg)
+		if send {
+			r.toParticipant(pid, msg)
 		}
 	}
+}
+
+// ballotFor is the ballot message of b in round rd: only counts on the round's current
+// candidates (an actor removed or merged away gives its dots back), and what is left.
+func ballotFor(rd *session.Round, b session.Ballot) []byte {
+	mine := session.Ballot{}
+	for _, id := range rd.Candidates {
+		if n := b[id]; n > 0 {
+			mine[id] = n
+		}
+	}
+	return marshal(ballotMsg{Type: "ballot", RoundID: rd.ID, Mine: mine, Left: session.Left(rd, mine)})
 }
 
 // setEstimates takes an actor's estimates and sends its spread (and, when send, changed
@@ -434,7 +453,7 @@ func (r *room) welcomePolls(c *Conn) {
 	}
 	for _, rd := range st.Rounds {
 		if b, ok := r.polls.ballots[rd.ID][c.ParticipantID]; ok || rd.Status == session.RoundStatusOpen {
-			c.enqueue(marshal(ballotMsg{Type: "ballot", RoundID: rd.ID, Mine: orEmpty(b), Left: session.Left(rd, b)}))
+			c.enqueue(ballotFor(rd, b))
 		}
 	}
 	for _, a := range slices.Sorted(maps.Keys(r.polls.estimates)) {

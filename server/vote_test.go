@@ -263,3 +263,23 @@ func TestExport(t *testing.T) {
 		t.Errorf("Content-Disposition %q", hdr.Get("Content-Disposition"))
 	}
 }
+
+// Removing an actor that someone voted for gives the dots back: the voter's ballot
+// message says so at once (after the actor.removed event).
+func TestRemovedActorGivesDotsBack(t *testing.T) {
+	s := startServer(t, "")
+	w := s.create(t, "Teruggeven")
+	fac := connect(t, s, w.Code, map[string]any{"role": "participant", "name": "Fien", "facilitatorToken": w.FacilitatorToken})
+	p := connect(t, s, w.Code, map[string]any{"role": "participant", "name": "Jan"})
+	a := fac.mustOp("actor.add", map[string]any{"name": "A"}).ID
+	b := fac.mustOp("actor.add", map[string]any{"name": "B"}).ID
+	r := fac.mustOp("round.open", map[string]any{"mode": "dots", "dots": 4}).ID
+	p.mustOp("vote.cast", map[string]any{"roundId": r, "actorId": a, "count": 3})
+	p.expectLive("ballot with 1 left", func(l live) bool { return l.Type == "ballot" && l.Left == 1 })
+	fac.mustOp("actor.remove", map[string]any{"id": a})
+	got := p.expectLive("dots given back", func(l live) bool { return l.Type == "ballot" && l.Left == 4 })
+	if string(got.Mine) != "{}" {
+		t.Errorf("mine after the removal: %s", got.Mine)
+	}
+	p.mustOp("vote.cast", map[string]any{"roundId": r, "actorId": b, "count": 4}) // all four: the budget is whole again
+}
