@@ -272,7 +272,7 @@ func TestRedisOutage(t *testing.T) {
 	mu.Lock()
 	ackedDuring := len(acked)
 	mu.Unlock()
-	rp = startRedisProc(t, rp.port, dir)
+	startRedisProc(t, rp.port, dir)
 	// Back: writes are acknowledged again.
 	deadline := time.Now().Add(10 * time.Second)
 	for {

@@ -1,7 +1,6 @@
 package session_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -235,24 +234,6 @@ func checkErr(tb testing.TB, what string, s *session.State, before string, r ses
 		tb.Errorf("%s: the failed op changed the state:\nbefore %s\nafter  %s", what, before, got)
 	}
 	return e
-}
-
-// sameJSON reports whether a and b encode to equivalent JSON (object key order ignored).
-func sameJSON(tb testing.TB, a, b any) bool {
-	tb.Helper()
-	norm := func(v any) string {
-		raw, err := json.Marshal(v)
-		if err != nil {
-			tb.Fatalf("marshal: %v", err)
-		}
-		var x any
-		if err := json.Unmarshal(raw, &x); err != nil {
-			tb.Fatalf("unmarshal: %v", err)
-		}
-		out, _ := json.Marshal(x)
-		return string(out)
-	}
-	return bytes.Equal([]byte(norm(a)), []byte(norm(b)))
 }
 
 // ballotsEnv is testEnv whose engine holds ballots (round id → participant id → ballot).

@@ -99,11 +99,10 @@ func textFields() []textField {
 func TestTextLimits(t *testing.T) {
 	for _, f := range textFields() {
 		type tc struct {
-			name  string
-			in    string
-			ok    bool
-			want  string // stored value when ok
-			field string
+			name string
+			in   string
+			ok   bool
+			want string // stored value when ok
 		}
 		rep := strings.Repeat
 		cases := []tc{

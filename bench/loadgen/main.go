@@ -170,7 +170,6 @@ var (
 	pfxWelcome = []byte(`{"type":"welcome"`)
 	pfxAck     = []byte(`{"type":"ack"`)
 	pfxError   = []byte(`{"type":"error"`)
-	keySeq     = []byte(`"seq":`)
 	keyStamp   = []byte(`"name":"lg `)
 )
 
