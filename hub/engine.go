@@ -112,10 +112,12 @@ type Engine interface {
 	// participant and round, one estimate per participant and actor, each changed
 	// atomically; their aggregates go out as live messages.
 
-	// CastVote replaces participant pid's ballot in a round with what decide makes of
+	// CastVote replaces participant pid's ballot in round rd with what decide makes of
 	// the current one (nil for none), atomically: decide may run more than once and must
-	// be pure. After CloseRound it fails with a session error "closed".
-	CastVote(ctx context.Context, id, roundID, pid string, decide func(session.Ballot) (session.Ballot, error)) (session.Ballot, error)
+	// be pure. The store checks the new ballot against rd's rules (candidates, the cap per
+	// actor, the dots in all) in the same atomic step. After CloseRound it fails with a
+	// session error "closed".
+	CastVote(ctx context.Context, id string, rd *session.Round, pid string, decide func(session.Ballot) (session.Ballot, error)) (session.Ballot, error)
 	// CloseRound refuses every later CastVote of the round: its ballots are final.
 	CloseRound(ctx context.Context, id, roundID string) error
 	// Ballots returns every ballot of a round by participant.

@@ -35,6 +35,7 @@ func testEngines(t *testing.T, f engineFactory) {
 	t.Run("Instances", func(t *testing.T) { testInstances(t, f) })
 	t.Run("VotesConcurrent", func(t *testing.T) { testVotesConcurrent(t, f) })
 	t.Run("PollsCloseMergeDurable", func(t *testing.T) { testPollsCloseMergeDurable(t, f) })
+	t.Run("StoreEnforcesBudget", func(t *testing.T) { testStoreEnforcesBudget(t, f) })
 }
 
 func TestLocalEngine(t *testing.T) {
@@ -433,7 +434,7 @@ func testVotesConcurrent(t *testing.T, f engineFactory) {
 		for k, v := range votes {
 			eng := engines[(i+k)%len(engines)]
 			wg.Go(func() {
-				_, err := eng.CastVote(context.Background(), m.ID, rd.ID, pid, func(mine session.Ballot) (session.Ballot, error) {
+				_, err := eng.CastVote(context.Background(), m.ID, rd, pid, func(mine session.Ballot) (session.Ballot, error) {
 					return session.CastVote(st, caller, v, mine)
 				})
 				if err != nil {
@@ -491,7 +492,7 @@ func testPollsCloseMergeDurable(t *testing.T, f engineFactory) {
 	a, b := st.Actors[0].ID, st.Actors[1].ID
 	cast := func(e Engine, pid, actor string, count int) error {
 		caller := session.Caller{ID: pid, Role: session.RoleParticipant}
-		_, err := e.CastVote(ctx, m.ID, rd.ID, pid, func(mine session.Ballot) (session.Ballot, error) {
+		_, err := e.CastVote(ctx, m.ID, rd, pid, func(mine session.Ballot) (session.Ballot, error) {
 			return session.CastVote(st, caller, session.Vote{RoundID: rd.ID, ActorID: actor, Count: count}, mine)
 		})
 		return err
@@ -548,5 +549,32 @@ func testPollsCloseMergeDurable(t *testing.T, f engineFactory) {
 	est2, err := e2.Estimates(ctx, m.ID, []string{b})
 	if err != nil || est2[b]["p0"].Importance != 2 {
 		t.Errorf("estimates after reopening: %v %v", est2, err)
+	}
+}
+
+// The store checks a ballot against the round's rules itself, whatever decide returns.
+func testStoreEnforcesBudget(t *testing.T, f engineFactory) {
+	e := f.open(t)
+	m, st, rd := pollWorkshop(t, e, 1) // 5 dots, at most 3 per actor
+	a, b := st.Actors[0].ID, st.Actors[1].ID
+	for _, tc := range []struct {
+		name   string
+		ballot session.Ballot
+		code   string
+	}{
+		{"over the cap per actor", session.Ballot{a: 4}, session.CodeBudget},
+		{"over the dots in all", session.Ballot{a: 3, b: 3}, session.CodeBudget},
+		{"not a candidate", session.Ballot{"someone-else": 1}, session.CodeInvalid},
+	} {
+		_, err := e.CastVote(context.Background(), m.ID, rd, "p0", func(session.Ballot) (session.Ballot, error) { return tc.ballot, nil })
+		if session.ErrorCode(err) != tc.code {
+			t.Errorf("%s: %v, want %s", tc.name, err, tc.code)
+		}
+	}
+	if got, _ := e.Ballots(context.Background(), m.ID, rd.ID); len(got) != 0 {
+		t.Errorf("refused ballots were stored: %v", got)
+	}
+	if _, err := e.CastVote(context.Background(), m.ID, rd, "p0", func(session.Ballot) (session.Ballot, error) { return session.Ballot{a: 3, b: 2}, nil }); err != nil {
+		t.Errorf("a ballot within the rules: %v", err)
 	}
 }

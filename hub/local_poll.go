@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"go.etcd.io/bbolt"
@@ -85,7 +86,8 @@ func ballotValue(b session.Ballot) []byte {
 }
 
 // CastVote decides and stores pid's ballot; durable before it returns.
-func (l *Local) CastVote(ctx context.Context, id, roundID, pid string, decide func(session.Ballot) (session.Ballot, error)) (session.Ballot, error) {
+func (l *Local) CastVote(ctx context.Context, id string, rd *session.Round, pid string, decide func(session.Ballot) (session.Ballot, error)) (session.Ballot, error) {
+	roundID := rd.ID
 	w, err := l.get(id)
 	if err != nil {
 		return nil, err
@@ -96,6 +98,9 @@ func (l *Local) CastVote(ctx context.Context, id, roundID, pid string, decide fu
 		return nil, session.Errorf(session.CodeClosed, "this round is closed")
 	}
 	nb, err := decide(w.ballots[roundID][pid])
+	if err == nil {
+		err = withinRules(rd, nb)
+	}
 	if err != nil {
 		w.pmu.Unlock()
 		return nil, err
@@ -118,6 +123,30 @@ func (l *Local) CastVote(ctx context.Context, id, roundID, pid string, decide fu
 		return nil, err
 	}
 	return nb, nil
+}
+
+// withinRules checks a ballot against its round's rules once more, where it is stored
+// (the Redis engine does the same in its script): only candidates, at most the cap per
+// actor, at most the dots in all.
+func withinRules(rd *session.Round, b session.Ballot) error {
+	per := rd.MaxPerActor
+	if rd.Mode == session.ModeApprove || per <= 0 {
+		per = 1
+	}
+	total := 0
+	for id, n := range b {
+		if !slices.Contains(rd.Candidates, id) {
+			return session.Errorf(session.CodeInvalid, "this actor is not a candidate in this round")
+		}
+		if n > per {
+			return session.Errorf(session.CodeBudget, "at most %d for one actor in this round", per)
+		}
+		total += n
+	}
+	if rd.Mode == session.ModeDots && total > rd.Dots {
+		return session.Errorf(session.CodeBudget, "%d dots in all", rd.Dots)
+	}
+	return nil
 }
 
 // CloseRound makes the ballots of a round final.

@@ -95,7 +95,13 @@ func (h *Hub) vote(ctx context.Context, c *Conn, wsID, ref string, data json.Raw
 		return
 	}
 	caller := session.Caller{ID: c.ParticipantID, Role: c.Role}
-	b, err := h.eng.CastVote(ctx, wsID, v.RoundID, c.ParticipantID, func(mine session.Ballot) (session.Ballot, error) {
+	rd, _ := st.RoundByID(v.RoundID)
+	if rd == nil {
+		_, err := session.CastVote(st, caller, v, nil) // says why: not_found, or forbidden first
+		h.answer(c, ref, seq, err)
+		return
+	}
+	b, err := h.eng.CastVote(ctx, wsID, rd, c.ParticipantID, func(mine session.Ballot) (session.Ballot, error) {
 		return session.CastVote(st, caller, v, mine)
 	})
 	if err != nil {
@@ -104,7 +110,6 @@ func (h *Hub) vote(ctx context.Context, c *Conn, wsID, ref string, data json.Raw
 	}
 	h.answer(c, ref, seq, nil)
 	if r := c.room; r != nil {
-		rd, _ := st.RoundByID(v.RoundID)
 		msg := ballotFor(rd, b)
 		r.vmu.Lock()
 		if r.polls.ballots[v.RoundID] == nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/redis/go-redis/v9"
 
@@ -17,22 +18,52 @@ func (e *Redis) kClosed(id string) string         { return e.prefix + "{" + id +
 func (e *Redis) kEst(id, actor string) string     { return e.prefix + "{" + id + "}:est:" + actor }
 
 // casScript replaces one participant's ballot or estimate when it still is what the
-// instance decided from, and refuses in a round that is closed; the budget and every
-// other rule were checked by session against exactly that ballot, so together they are
-// atomic. KEYS: hash, closed set (or the hash again). ARGV: round (empty for
-// estimates), participant, expected (empty: none), new (empty: delete), ttl ms.
+// instance decided from, so the ballot that session.CastVote checked is exactly the one
+// replaced. For a ballot it also refuses in a closed round, and enforces the budget itself:
+// only candidates, at most the cap per actor, at most the dots in all.
+// KEYS: hash, closed set (or the hash again). ARGV: round (empty for estimates),
+// participant, expected (empty: none), new (empty: delete), ttl ms, dots in all (0: no
+// total), cap per actor, candidates joined by commas.
 var casScript = redis.NewScript(`
 if ARGV[1] ~= '' and redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then return 'closed' end
 local cur = redis.call('HGET', KEYS[1], ARGV[2]) or ''
 if cur ~= ARGV[3] then return 'moved' end
+if ARGV[1] ~= '' and ARGV[4] ~= '' then
+  local cands = {}
+  for id in string.gmatch(ARGV[8], '[^,]+') do cands[id] = true end
+  local per, dots, total = tonumber(ARGV[7]), tonumber(ARGV[6]), 0
+  for id, n in pairs(cjson.decode(ARGV[4])) do
+    if not cands[id] then return 'invalid' end
+    if n > per then return 'budget' end
+    total = total + n
+  end
+  if dots > 0 and total > dots then return 'budget' end
+end
 if ARGV[4] == '' then redis.call('HDEL', KEYS[1], ARGV[2]) else redis.call('HSET', KEYS[1], ARGV[2], ARGV[4]) end
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 return 'ok'
 `)
 
+// rules are a round's limits as the compare-and-set script reads them.
+type rules struct {
+	dots, per  int
+	candidates string
+}
+
+func rulesOf(rd *session.Round) rules {
+	if rd == nil {
+		return rules{}
+	}
+	per, dots := rd.MaxPerActor, rd.Dots
+	if rd.Mode == session.ModeApprove || per <= 0 {
+		per, dots = 1, 0
+	}
+	return rules{dots: dots, per: per, candidates: strings.Join(rd.Candidates, ",")}
+}
+
 // cas runs decide on the stored value of field in key and stores the result, again
 // when another writer came between.
-func (e *Redis) cas(ctx context.Context, key, closedKey, round, field string, decide func(raw string) (string, error)) error {
+func (e *Redis) cas(ctx context.Context, key, closedKey, round string, rl rules, field string, decide func(raw string) (string, error)) error {
 	for range maxConflicts {
 		raw, err := e.rdb.HGet(ctx, key, field).Result()
 		if err != nil && !errors.Is(err, redis.Nil) {
@@ -45,7 +76,7 @@ func (e *Redis) cas(ctx context.Context, key, closedKey, round, field string, de
 		if next == raw {
 			return nil
 		}
-		res, err := casScript.Run(ctx, e.rdb, []string{key, closedKey}, round, field, raw, next, e.ttl.Milliseconds()).Text()
+		res, err := casScript.Run(ctx, e.rdb, []string{key, closedKey}, round, field, raw, next, e.ttl.Milliseconds(), rl.dots, rl.per, rl.candidates).Text()
 		if err != nil {
 			return unavailable("write", err)
 		}
@@ -54,15 +85,19 @@ func (e *Redis) cas(ctx context.Context, key, closedKey, round, field string, de
 			return nil
 		case "closed":
 			return session.Errorf(session.CodeClosed, "this round is closed")
+		case "budget":
+			return session.Errorf(session.CodeBudget, "over the budget of this round")
+		case "invalid":
+			return session.Errorf(session.CodeInvalid, "this actor is not a candidate in this round")
 		}
 	}
 	return fmt.Errorf("hub: %s: %w: too many conflicts", key, ErrUnavailable)
 }
 
 // CastVote decides and stores pid's ballot with a compare-and-set script.
-func (e *Redis) CastVote(ctx context.Context, id, roundID, pid string, decide func(session.Ballot) (session.Ballot, error)) (session.Ballot, error) {
+func (e *Redis) CastVote(ctx context.Context, id string, rd *session.Round, pid string, decide func(session.Ballot) (session.Ballot, error)) (session.Ballot, error) {
 	var out session.Ballot
-	err := e.cas(ctx, e.kBallots(id, roundID), e.kClosed(id), roundID, pid, func(raw string) (string, error) {
+	err := e.cas(ctx, e.kBallots(id, rd.ID), e.kClosed(id), rd.ID, rulesOf(rd), pid, func(raw string) (string, error) {
 		var cur session.Ballot
 		if raw != "" {
 			if err := json.Unmarshal([]byte(raw), &cur); err != nil {
@@ -115,7 +150,7 @@ func (e *Redis) Ballots(ctx context.Context, id, roundID string) (map[string]ses
 func (e *Redis) SetEstimate(ctx context.Context, id, actorID, pid string, decide func(session.Estimate) (session.Estimate, error)) (session.Estimate, error) {
 	var out session.Estimate
 	key := e.kEst(id, actorID)
-	err := e.cas(ctx, key, key, "", pid, func(raw string) (string, error) {
+	err := e.cas(ctx, key, key, "", rules{}, pid, func(raw string) (string, error) {
 		var cur session.Estimate
 		if raw != "" {
 			if err := json.Unmarshal([]byte(raw), &cur); err != nil {

@@ -181,7 +181,7 @@ func TestRedisRetention(t *testing.T) {
 	})
 	caller := session.Caller{ID: "p0", Role: session.RoleParticipant}
 	a := st.Actors[0].ID
-	if _, err := e.CastVote(ctx, m.ID, rd.ID, "p0", func(mine session.Ballot) (session.Ballot, error) {
+	if _, err := e.CastVote(ctx, m.ID, rd, "p0", func(mine session.Ballot) (session.Ballot, error) {
 		return session.CastVote(st, caller, session.Vote{RoundID: rd.ID, ActorID: a, Count: 2}, mine)
 	}); err != nil {
 		t.Fatal(err)
