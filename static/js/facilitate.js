@@ -3,8 +3,9 @@
 import { h, replace, setText } from './dom.js';
 import { t, langToggle, onLangChange } from './i18n.js';
 import { links, spacedCode, workshopStore } from './api.js';
-import { loadWorkshop, live, reloadButton } from './page.js';
-import { CLOSE_FORBIDDEN, CLOSE_GONE } from './conn.js';
+import { loadWorkshop, showFatal } from './page.js';
+import { participate, nameForm } from './participant.js';
+import { CLOSE_FORBIDDEN } from './conn.js';
 import { panel, homeLink, copyField, stepLabel, stepName } from './widgets.js';
 import { section, stepSwitcher } from './steps.js';
 import { bindField } from './fields.js';
@@ -15,7 +16,7 @@ import { followupCards } from './followup.js';
 import { consoleCorrect } from './compare.js';
 import { facilitatorTools } from './controls.js';
 import { exportBox } from './export.js';
-import { participantsPanel, NAME_MAX } from './people.js';
+import { participantsPanel } from './people.js';
 
 const STEPS = 6;
 const root = document.getElementById('app');
@@ -55,68 +56,24 @@ async function main() {
   }
 
   if (saved.get('participantToken') || saved.get('name')) start();
-  else nameForm((name) => {
-    saved.set('name', name);
-    start();
-  });
+  else nameForm(root, saved, {
+    inputId: 'fac-name-input',
+    submitId: 'fac-name-submit',
+    texts: () => ({ brand: t('fac.console'), label: t('fac.name.intro'), submit: t('fac.name.submit') }),
+  }, start);
 
   function start() {
-    const page = live({
+    participate({
       code,
-      hello: () => {
-        const m = { role: 'participant', facilitatorToken: saved.get('facilitatorToken') };
-        const pt = saved.get('participantToken');
-        const name = saved.get('name');
-        if (pt) m.participantToken = pt;
-        if (name) m.name = name;
-        return m;
-      },
-      onWelcome: (you) => {
-        if (you.participantToken) saved.set('participantToken', you.participantToken);
-        if (you.name) saved.set('name', you.name);
-      },
-      onRender: () => view.render(),
+      saved,
+      facilitator: true,
+      makeView: (page) => consoleView(page, summary, saved),
       onFatal: (closeCode) => {
-        if (closeCode === CLOSE_GONE) replace(root, panel(t('fatal.deleted'), null, homeLink()));
-        else if (closeCode === CLOSE_FORBIDDEN) {
-          saved.remove('facilitatorToken'); // wrong for good; a correct link brings a new one
-          replace(root, panel(t('fatal.badToken'), null, homeLink()));
-        } else replace(root, panel(t('fatal.protocol'), null, reloadButton()));
+        if (closeCode === CLOSE_FORBIDDEN) saved.remove('facilitatorToken'); // wrong for good; a correct link brings a new one
+        showFatal(root, closeCode, { forbidden: t('fatal.badToken') });
       },
     });
-    const view = consoleView(page, summary, saved);
-    onLangChange(() => view.rebuild());
-    view.rebuild();
-    page.conn.start();
   }
-}
-
-function nameForm(done) {
-  const build = () => {
-    const input = h('input', { type: 'text', id: 'fac-name-input', maxLength: NAME_MAX, autocomplete: 'name', placeholder: t('name.placeholder') });
-    const error = h('p', { class: 'form-error', 'aria-live': 'polite' });
-    const form = h('form', { class: 'panel name-form' },
-      h('div', { class: 'topline' }, h('span', { class: 'brand' }, t('fac.console')), langToggle()),
-      h('label', { class: 'field-label', for: 'fac-name-input' }, t('fac.name.intro')),
-      input,
-      error,
-      h('button', { type: 'submit', id: 'fac-name-submit', class: 'btn btn-primary btn-block' }, t('fac.name.submit')));
-    form.addEventListener('submit', (ev) => {
-      ev.preventDefault();
-      const name = input.value.trim();
-      if (!name || [...name].length > NAME_MAX) {
-        setText(error, t('name.invalid'));
-        input.focus();
-        return;
-      }
-      stop();
-      done(name);
-    });
-    replace(root, form);
-    input.focus();
-  };
-  const stop = onLangChange(build);
-  build();
 }
 
 function consoleView({ store, conn, status }, summary, saved) {

@@ -1,10 +1,10 @@
 // The participant's phone: /w/{code}.
 import { h, replace, setText } from './dom.js';
-import { t, langToggle, onLangChange } from './i18n.js';
+import { t, langToggle } from './i18n.js';
 import { workshopStore } from './api.js';
-import { loadWorkshop, live, reloadButton } from './page.js';
-import { CLOSE_FORBIDDEN, CLOSE_GONE } from './conn.js';
-import { panel, homeLink, stepLabel } from './widgets.js';
+import { loadWorkshop, showFatal } from './page.js';
+import { participate, nameForm } from './participant.js';
+import { stepLabel } from './widgets.js';
 import { issueView, section, stepSwitcher } from './steps.js';
 import { arenaCards, phoneArena, canEdit } from './step2.js';
 import { myEstimates } from './estimate.js';
@@ -12,7 +12,7 @@ import { phoneForms } from './forms.js';
 import { phoneVote } from './vote.js';
 import { followupCards } from './followup.js';
 import { countdown } from './timer.js';
-import { youBox, NAME_MAX } from './people.js';
+import { youBox } from './people.js';
 const root = document.getElementById('app');
 
 main();
@@ -25,78 +25,33 @@ async function main() {
   document.title = `${summary.title} · Arena`;
 
   if (saved.get('participantToken')) start();
-  else nameForm(summary, (name) => {
-    saved.set('name', name);
-    start();
-  });
+  else nameForm(root, saved, {
+    inputId: 'name-input',
+    submitId: 'name-submit',
+    enterkeyhint: 'go',
+    texts: () => ({
+      brand: 'Arena',
+      intro: [h('p', { class: 'muted' }, t('name.intro')), h('h1', { class: 'ws-title' }, summary.title)],
+      label: t('name.label'),
+      submit: t('name.submit'),
+    }),
+  }, start);
 
   function start() {
-    const page = live({
+    participate({
       code,
-      hello: () => {
-        const m = { role: 'participant' };
-        const token = saved.get('participantToken');
-        const name = saved.get('name');
-        if (token) m.participantToken = token;
-        // The name goes along even on resume: should the server not know the token any more,
-        // it starts a new participant with it instead of refusing the hello.
-        if (name) m.name = name;
-        return m;
+      saved,
+      makeView: (page) => phoneView(page, summary, saved),
+      onFatal: (closeCode) => {
+        const again = h('button', { type: 'button', class: 'btn btn-primary' }, t('fatal.joinAgain'));
+        again.addEventListener('click', () => {
+          saved.remove('participantToken');
+          location.reload();
+        });
+        showFatal(root, closeCode, { forbidden: t('fatal.removed'), retry: again });
       },
-      onWelcome: (you) => {
-        if (you.participantToken) saved.set('participantToken', you.participantToken);
-        if (you.name) saved.set('name', you.name);
-      },
-      onRender: () => view.render(),
-      onFatal: (closeCode) => fatal(closeCode),
     });
-    const view = phoneView(page, summary, saved);
-    onLangChange(() => view.rebuild());
-    view.rebuild();
-    page.conn.start();
   }
-
-  function fatal(closeCode) {
-    const again = h('button', { type: 'button', class: 'btn btn-primary' }, t('fatal.joinAgain'));
-    again.addEventListener('click', () => {
-      saved.remove('participantToken');
-      location.reload();
-    });
-    if (closeCode === CLOSE_GONE) replace(root, panel(t('fatal.deleted'), null, homeLink()));
-    else if (closeCode === CLOSE_FORBIDDEN) replace(root, panel(t('fatal.removed'), null, again, homeLink()));
-    else replace(root, panel(t('fatal.protocol'), null, reloadButton(), again));
-  }
-}
-
-// nameForm asks a new participant's name once; the token remembers them afterwards.
-function nameForm(summary, done) {
-  const build = () => {
-    const input = h('input', { type: 'text', id: 'name-input', maxLength: NAME_MAX, autocomplete: 'name', placeholder: t('name.placeholder'), enterkeyhint: 'go' });
-    const error = h('p', { class: 'form-error', 'aria-live': 'polite' });
-    const form = h('form', { class: 'panel name-form' },
-      h('div', { class: 'topline' }, h('span', { class: 'brand' }, 'Arena'), langToggle()),
-      h('p', { class: 'muted' }, t('name.intro')),
-      h('h1', { class: 'ws-title' }, summary.title),
-      h('label', { class: 'field-label', for: 'name-input' }, t('name.label')),
-      input,
-      error,
-      h('button', { type: 'submit', id: 'name-submit', class: 'btn btn-primary btn-block' }, t('name.submit')));
-    form.addEventListener('submit', (ev) => {
-      ev.preventDefault();
-      const name = input.value.trim();
-      if (!name || [...name].length > NAME_MAX) {
-        setText(error, t('name.invalid'));
-        input.focus();
-        return;
-      }
-      stop(); // the live view takes over language changes
-      done(name);
-    });
-    replace(root, form);
-    input.focus();
-  };
-  const stop = onLangChange(build);
-  build();
 }
 
 function phoneView({ store, conn, status }, summary, saved) {

@@ -1,10 +1,10 @@
-// What the three live pages share: finding the workshop from the URL, the not-found and
-// failure screens, and wiring a Store to a Conn.
+// What the three live pages share: finding the workshop from the URL, the not-found, failure
+// and refusal screens, and wiring a Store to a Conn.
 import { h, replace } from './dom.js';
 import { t, initLang } from './i18n.js';
 import { codeFromPath, getWorkshop } from './api.js';
 import { Store } from './state.js';
-import { Conn } from './conn.js';
+import { Conn, CLOSE_FORBIDDEN, CLOSE_GONE } from './conn.js';
 import { connStatus, toastOpError } from './feedback.js';
 import { panel, homeLink } from './widgets.js';
 
@@ -49,6 +49,17 @@ export function reloadButton() {
   const b = h('button', { type: 'button', class: 'btn' }, t('reload'));
   b.addEventListener('click', () => location.reload());
   return b;
+}
+
+/**
+ * showFatal shows in root why the server closed for good: the workshop is gone; this client is
+ * refused (CLOSE_FORBIDDEN), when the page has a forbidden text for that; or else a protocol
+ * error. retry, if given, is an action offered beside home on refusal and beside reload otherwise.
+ */
+export function showFatal(root, closeCode, { forbidden = null, retry = null } = {}) {
+  if (closeCode === CLOSE_GONE) replace(root, panel(t('fatal.deleted'), null, homeLink()));
+  else if (closeCode === CLOSE_FORBIDDEN && forbidden) replace(root, panel(forbidden, null, retry, homeLink()));
+  else replace(root, panel(t('fatal.protocol'), null, reloadButton(), retry));
 }
 
 /**

@@ -3,9 +3,8 @@
 import { h, replace, setText } from './dom.js';
 import { t, langToggle, onLangChange } from './i18n.js';
 import { links, spacedCode } from './api.js';
-import { loadWorkshop, live, reloadButton } from './page.js';
-import { CLOSE_GONE } from './conn.js';
-import { panel, homeLink, stepLabel } from './widgets.js';
+import { loadWorkshop, live, showFatal } from './page.js';
+import { stepLabel } from './widgets.js';
 import { issueView, stepSwitcher } from './steps.js';
 import { projectorArena } from './step2.js';
 import { projectorForms } from './forms.js';
@@ -29,10 +28,7 @@ async function main() {
     code,
     hello: () => ({ role: 'viewer' }),
     onRender: () => view.render(),
-    onFatal: (closeCode) => {
-      if (closeCode === CLOSE_GONE) replace(root, panel(t('fatal.deleted'), null, homeLink()));
-      else replace(root, panel(t('fatal.protocol'), null, reloadButton()));
-    },
+    onFatal: (closeCode) => showFatal(root, closeCode),
   });
   const view = projectorView(page, summary);
   onLangChange(() => view.rebuild());
