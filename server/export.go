@@ -113,11 +113,12 @@ func (s *server) exportWorkshop(c echo.Context) error {
 	return c.Blob(http.StatusOK, "application/json", b)
 }
 
+// nameOr is the name of participant id, or says that it left (was removed).
 func nameOr(names map[string]string, id string) string {
-	if n, ok := names[id]; ok {
+	if n, ok := names[id]; ok || id == "" {
 		return n
 	}
-	return id
+	return "(removed participant " + id[:min(8, len(id))] + ")"
 }
 
 // cell makes user text safe for a spreadsheet: a cell that starts with = + - @ (or a
