@@ -142,7 +142,11 @@ func tryStartArenaIn(t *testing.T, dir string, extra ...string) (*arena, error) 
 	if err != nil {
 		return nil, err
 	}
-	addr := net.JoinHostPort("127.0.0.1", port)
+	return tryStartArenaAt(t, dir, net.JoinHostPort("127.0.0.1", port), extra...)
+}
+
+// tryStartArenaAt starts the program on addr (a restart on the address its clients know).
+func tryStartArenaAt(t *testing.T, dir, addr string, extra ...string) (*arena, error) {
 	a := &arena{base: "http://" + addr, out: &lockedBuffer{}, done: make(chan error, 1)}
 	a.cmd = exec.Command(arenaBin, append([]string{"--addr", addr, "--data-dir", dir, "--shutdown-grace", "3s"}, extra...)...)
 	a.cmd.Env = envWithout("ARENA_", "REDIS_URL=") // flags decide, not the developer's environment

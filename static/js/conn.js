@@ -8,6 +8,12 @@ const BACKOFF_BASE_MS = 500; // first retry soon: most drops are a blip on the v
 const BACKOFF_CAP_MS = 15000; // never wait longer than this, or a room waits on a dead phone
 const STALE_AFTER_HIDDEN_MS = 20000; // a phone asleep this long has probably lost its socket silently
 const MAX_FRAME_BYTES = 65536; // the server closes with 1009 beyond this
+// The server allows 20 ops a second, bursts of 40 (PROTOCOL.md); the client keeps a little
+// under that, so a burst (ops queued while offline, a slider dragged fast) waits here
+// instead of being refused there.
+const SEND_RATE = 16; // ops a second
+const SEND_BURST = 32;
+const RATE_LIMITED_RETRY_MS = 1000; // an op the server refused as rate_limited goes again
 
 // Close codes after which retrying cannot help (PROTOCOL.md).
 export const CLOSE_PROTOCOL = 4000;
@@ -31,6 +37,10 @@ export class Conn {
     this.ws = null;
     this.lastSeq = null; // null until the first welcome: then the hello asks for a snapshot
     this.pending = new Map(); // ref -> {frame, op, resolve, reject}
+    this.outbox = []; // refs of pending ops to send on this socket, in order
+    this.tokens = SEND_BURST;
+    this.refilled = Date.now();
+    this.pumpTimer = null;
     this.attempt = 0;
     this.everWelcomed = false;
     this.ready = false; // welcomed on the current socket
@@ -176,6 +186,17 @@ export class Conn {
       case 'error': {
         const err = { code: msg.code, message: msg.message, field: msg.field };
         const p = msg.ref ? this.pending.get(msg.ref) : null;
+        if (p && msg.code === 'rate_limited') {
+          // Not a refusal of the edit: send it again shortly, nothing is lost.
+          const ws = this.ws;
+          setTimeout(() => {
+            if (this.ws === ws && this.ready && this.pending.has(msg.ref)) {
+              this.outbox.push(msg.ref);
+              this.pump();
+            }
+          }, RATE_LIMITED_RETRY_MS);
+          return false;
+        }
         if (p) {
           this.pending.delete(msg.ref);
           err.op = p.op;
@@ -213,8 +234,25 @@ export class Conn {
     this.setStatus('connected');
     this.opts.onWelcome?.(msg.you || {});
     // Ops still waiting may have been lost with the old socket; they are idempotent, so resend.
-    for (const p of this.pending.values()) this.ws.send(p.frame);
+    this.outbox = [...this.pending.keys()];
+    this.pump();
     return true;
+  }
+
+  // pump sends queued ops as fast as the rate allows, and comes back for the rest.
+  pump() {
+    clearTimeout(this.pumpTimer);
+    this.pumpTimer = null;
+    const now = Date.now();
+    this.tokens = Math.min(SEND_BURST, this.tokens + ((now - this.refilled) / 1000) * SEND_RATE);
+    this.refilled = now;
+    while (this.ready && this.outbox.length && this.tokens >= 1) {
+      const p = this.pending.get(this.outbox.shift());
+      if (!p) continue; // answered meanwhile
+      this.ws.send(p.frame);
+      this.tokens--;
+    }
+    if (this.ready && this.outbox.length) this.pumpTimer = setTimeout(() => this.pump(), 1000 / SEND_RATE);
   }
 
   /**
@@ -233,7 +271,10 @@ export class Conn {
         return;
       }
       this.pending.set(ref, { frame, op: name, resolve, reject });
-      if (this.ready) this.ws.send(frame);
+      if (this.ready) {
+        this.outbox.push(ref);
+        this.pump();
+      }
     });
     p.catch(() => {}); // handled by onOpError when the caller does not care
     return p;
