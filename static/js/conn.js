@@ -14,6 +14,10 @@ const MAX_FRAME_BYTES = 65536; // the server closes with 1009 beyond this
 const SEND_RATE = 16; // ops a second
 const SEND_BURST = 32;
 const RATE_LIMITED_RETRY_MS = 1000; // an op the server refused as rate_limited goes again
+// An op the server could not store (unavailable: its store is down) goes again after this,
+// doubling up to the cap, until it is stored or refused for a reason of its own.
+const UNAVAILABLE_RETRY_MS = 1000;
+const UNAVAILABLE_RETRY_CAP_MS = 8000;
 
 // Close codes after which retrying cannot help (PROTOCOL.md).
 export const CLOSE_PROTOCOL = 4000;
@@ -186,15 +190,22 @@ export class Conn {
       case 'error': {
         const err = { code: msg.code, message: msg.message, field: msg.field };
         const p = msg.ref ? this.pending.get(msg.ref) : null;
-        if (p && msg.code === 'rate_limited') {
-          // Not a refusal of the edit: send it again shortly, nothing is lost.
+        if (p && (msg.code === 'rate_limited' || msg.code === 'unavailable')) {
+          // Not a refusal of the edit: send it again shortly (ops are idempotent), so
+          // nothing typed is lost. The first time an op meets an outage, say so.
+          let delay = RATE_LIMITED_RETRY_MS;
+          if (msg.code === 'unavailable') {
+            if (!p.tries) this.opts.onOpError?.({ ...err, op: p.op });
+            delay = Math.min(UNAVAILABLE_RETRY_CAP_MS, UNAVAILABLE_RETRY_MS * 2 ** (p.tries || 0));
+            p.tries = (p.tries || 0) + 1;
+          }
           const ws = this.ws;
           setTimeout(() => {
             if (this.ws === ws && this.ready && this.pending.has(msg.ref)) {
               this.outbox.push(msg.ref);
               this.pump();
             }
-          }, RATE_LIMITED_RETRY_MS);
+          }, delay);
           return false;
         }
         if (p) {
