@@ -443,3 +443,30 @@ loop:
 	seq := fac.mustOp("step.set", map[string]any{"step": 2}).Seq
 	waitSeq(t, seq, other)
 }
+
+// Creating workshops is limited per client address: a burst, then 429 rate_limited, and
+// another address is not affected.
+func TestCreateRateLimit(t *testing.T) {
+	s := startServer(t, "")
+	for i := range createBurst {
+		if status, body, _ := s.do(t, "POST", "/api/workshops", "", map[string]string{"title": fmt.Sprintf("W%d", i)}); status != 201 {
+			t.Fatalf("create %d: %d %s", i, status, body)
+		}
+	}
+	status, body, _ := s.do(t, "POST", "/api/workshops", "", map[string]string{"title": "one too many"})
+	if status != 429 || !strings.Contains(string(body), `"rate_limited"`) {
+		t.Errorf("over the burst: %d %s, want 429 rate_limited", status, body)
+	}
+	// A client that a proxy on the loopback names is someone else.
+	req, _ := http.NewRequest("POST", s.base+"/api/workshops", strings.NewReader(`{"title":"via proxy"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Forwarded-For", "203.0.113.7")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 201 {
+		t.Errorf("another client behind a proxy: %d, want 201", resp.StatusCode)
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/time/rate"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -49,8 +50,11 @@ func newServer(cfg config, h *hub.Hub, log *slog.Logger) *server {
 	e.Use(middleware.Recover())
 	e.Use(s.securityHeaders)
 
+	// Behind a proxy on a private network (compose, Caddy) the client is the one the proxy
+	// names in X-Forwarded-For; a direct client cannot pose as another.
+	e.IPExtractor = echo.ExtractIPFromXFFHeader()
 	api := e.Group("/api", middleware.BodyLimit(maxBody))
-	api.POST("/workshops", s.createWorkshop)
+	api.POST("/workshops", s.createWorkshop, createLimiter())
 	api.GET("/workshops/:code", s.getWorkshop)
 	api.DELETE("/workshops/:code", s.deleteWorkshop)
 	api.GET("/workshops/:code/qr.svg", s.qr)
@@ -178,6 +182,29 @@ func (s *server) createWorkshop(c echo.Context) error {
 	return c.JSON(http.StatusCreated, createdBody{
 		ID: st.ID, Code: st.Code, Title: st.Title, Locale: st.Locale, FacilitatorToken: token,
 		Links: links{Join: base, Present: base + "/present", Facilitate: base + "/facilitate#token=" + token},
+	})
+}
+
+// Creating workshops is limited per client address, so that nobody can fill the store:
+// a burst of createBurst (a venue's facilitators behind one NAT), then one every
+// createEvery.
+const (
+	createBurst = 20
+	createEvery = 10 * time.Second
+)
+
+func createLimiter() echo.MiddlewareFunc {
+	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+			Rate: rate.Every(createEvery), Burst: createBurst, ExpiresIn: time.Hour,
+		}),
+		IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
+		ErrorHandler: func(c echo.Context, err error) error {
+			return fail(c, session.CodeInvalid, "cannot tell who is asking")
+		},
+		DenyHandler: func(c echo.Context, _ string, _ error) error {
+			return fail(c, session.CodeRateLimited, "too many new workshops from this address; try again in a minute")
+		},
 	})
 }
 
