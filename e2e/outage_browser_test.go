@@ -3,43 +3,12 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-)
 
-// startRedis runs a redis-server of the test's own on port with its data in dir (append
-// only, every write on disk before the answer), so that the test can stop it.
-func startRedis(t *testing.T, port, dir string) *exec.Cmd {
-	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		msg := "!!! NO redis-server binary: the Redis outage browser test did NOT run"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	cmd := exec.Command(bin, "--port", port, "--bind", "127.0.0.1", "--dir", dir, "--save", "",
-		"--appendonly", "yes", "--appendfsync", "always", "--logfile", filepath.Join(dir, "redis.log"))
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	for range 100 {
-		if c, err := net.Dial("tcp", "127.0.0.1:"+port); err == nil {
-			c.Close()
-			return cmd
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("redis-server on %s did not answer", port)
-	return nil
-}
+	"github.com/arena-workshop/arena/hub/redistest"
+)
 
 // An actor added on a phone while Redis is down is not lost: the phone is told the server
 // cannot save for a moment, sends it again, and it lands once Redis is back.
@@ -48,12 +17,8 @@ func TestOutageEditsLand(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	dir := t.TempDir()
-	port, err := freePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	redis := startRedis(t, port, dir)
-	a, err := tryStartArenaIn(t, t.TempDir(), "--redis-url", "redis://127.0.0.1:"+port)
+	rs := redistest.StartServer(t, redistest.FreePort(t), dir)
+	a, err := tryStartArenaIn(t, t.TempDir(), "--redis-url", rs.URL())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,8 +29,7 @@ func TestOutageEditsLand(t *testing.T) {
 	ph := r.phone("Sam", 0)
 	ph.waitFor("the add form", `document.getElementById('actor-add-name')`)
 
-	redis.Process.Kill()
-	redis.Wait()
+	rs.Kill()
 	const n = 3
 	eval[bool](ph, fmt.Sprintf(`(() => {
 		const input = document.getElementById('actor-add-name');
@@ -74,7 +38,7 @@ func TestOutageEditsLand(t *testing.T) {
 	})()`, n))
 	ph.waitFor("the phone to say it will send again", `[...document.querySelectorAll('.toast')].some((e) => e.textContent.includes('opnieuw verstuurd'))`)
 	time.Sleep(1500 * time.Millisecond) // a retry or two meet the outage too
-	startRedis(t, port, dir)
+	redistest.StartServer(t, rs.Port, dir)
 
 	deadline := time.Now().Add(30 * time.Second)
 	for {

@@ -354,15 +354,8 @@ func (l *Local) Update(ctx context.Context, id string, fn func(*session.State) (
 		req.seq, req.state, req.event, req.snapshot = seq, ch.State, b, seq%snapEvery == 0
 		c.Seq, c.State, c.Event = seq, ch.State, b
 	}
-	l.closeMu.RLock()
-	defer l.closeMu.RUnlock()
-	if l.closed {
-		return nil, ErrClosed
-	}
-	select {
-	case l.reqs <- req:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	if err := l.enqueue(ctx, req); err != nil {
+		return nil, err
 	}
 	// The replica moves on now, so the next op is decided while this one is written.
 	w.lmu.Lock()

@@ -55,16 +55,24 @@ func (w *localWS) loadPolls(c *bbolt.Cursor) error {
 // gets them in the order memory did. Wait on the returned channel before answering.
 func (l *Local) persist(ctx context.Context, w *localWS, puts []kv) (chan error, error) {
 	req := &commitReq{w: w, puts: puts, done: make(chan error, 1)}
+	if err := l.enqueue(ctx, req); err != nil {
+		return nil, err
+	}
+	return req.done, nil
+}
+
+// enqueue hands req to the writer, unless the engine is closed or ctx ends first.
+func (l *Local) enqueue(ctx context.Context, req *commitReq) error {
 	l.closeMu.RLock()
 	defer l.closeMu.RUnlock()
 	if l.closed {
-		return nil, ErrClosed
+		return ErrClosed
 	}
 	select {
 	case l.reqs <- req:
-		return req.done, nil
+		return nil
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return ctx.Err()
 	}
 }
 

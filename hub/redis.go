@@ -390,11 +390,7 @@ func (e *Redis) since(ctx context.Context, id string, after uint64) (uint64, []l
 // Call release when done.
 func (e *Redis) acquire(ctx context.Context, id string) (*replica, error) {
 	e.mu.Lock()
-	r := e.reps[id]
-	if r == nil {
-		r = &replica{id: id}
-		e.reps[id] = r
-	}
+	r := e.replicaLocked(id)
 	r.refs++
 	watched := r.watched
 	e.mu.Unlock()
@@ -409,6 +405,16 @@ func (e *Redis) acquire(ctx context.Context, id string) (*replica, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// replicaLocked returns the replica of id, making it when there is none; e.mu is held.
+func (e *Redis) replicaLocked(id string) *replica {
+	r := e.reps[id]
+	if r == nil {
+		r = &replica{id: id}
+		e.reps[id] = r
+	}
+	return r
 }
 
 func (e *Redis) release(r *replica) {
@@ -861,11 +867,7 @@ func (e *Redis) Watch(id string) {
 	e.smu.Lock()
 	defer e.smu.Unlock()
 	e.mu.Lock()
-	r := e.reps[id]
-	if r == nil {
-		r = &replica{id: id}
-		e.reps[id] = r
-	}
+	r := e.replicaLocked(id)
 	r.watchN++
 	first := r.watchN == 1
 	if first {

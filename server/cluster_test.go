@@ -4,11 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -158,70 +155,13 @@ func TestInstancesConverge(t *testing.T) {
 	}
 }
 
-// redisProc is a redis-server of the test's own, so that it can be stopped.
-type redisProc struct {
-	port, dir string
-	cmd       *exec.Cmd
-}
-
-func startRedisProc(tb testing.TB, port, dir string) *redisProc {
-	tb.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		msg := "!!! NO redis-server binary: the Redis outage test did NOT run"
-		if os.Getenv("CI") == "true" {
-			tb.Fatal(msg)
-		}
-		tb.Skip(msg)
-	}
-	// appendfsync always: a write that Redis answered is on disk, so a kill loses nothing.
-	cmd := exec.Command(bin, "--port", port, "--bind", "127.0.0.1", "--dir", dir, "--save", "",
-		"--appendonly", "yes", "--appendfsync", "always", "--logfile", filepath.Join(dir, "redis.log"))
-	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	p := &redisProc{port: port, dir: dir, cmd: cmd}
-	tb.Cleanup(func() { p.kill() })
-	opt, _ := redis.ParseURL(p.url())
-	c := redis.NewClient(opt)
-	defer c.Close()
-	for range 100 {
-		if c.Ping(context.Background()).Err() == nil {
-			return p
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	tb.Fatalf("redis-server on %s did not answer", port)
-	return nil
-}
-
-func (p *redisProc) url() string { return "redis://127.0.0.1:" + p.port }
-
-func (p *redisProc) kill() {
-	if p.cmd.ProcessState == nil {
-		p.cmd.Process.Kill()
-		p.cmd.Wait()
-	}
-}
-
-func freeTCPPort(tb testing.TB) string {
-	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer ln.Close()
-	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	return port
-}
-
 // Redis is killed under load and started again a few seconds later: writes during the
 // outage answer unavailable, /readyz says 503, no acknowledged op is lost, and every
 // client converges without reconnecting.
 func TestRedisOutage(t *testing.T) {
 	dir := t.TempDir()
-	rp := startRedisProc(t, freeTCPPort(t), dir)
-	srvs := startInstances(t, 2, rp.url(), "arena:")
+	rp := redistest.StartServer(t, redistest.FreePort(t), dir)
+	srvs := startInstances(t, 2, rp.URL(), "arena:")
 	w := srvs[0].create(t, "Outage")
 	fac := connect(t, srvs[0], w.Code, map[string]any{"role": "participant", "name": "Fien", "facilitatorToken": w.FacilitatorToken})
 	clients := []*client{fac}
@@ -261,7 +201,7 @@ func TestRedisOutage(t *testing.T) {
 		})
 	}
 	time.Sleep(time.Second)
-	rp.kill()
+	rp.Kill()
 	time.Sleep(500 * time.Millisecond)
 	for i, s := range srvs {
 		if status, _, _ := s.do(t, "GET", "/readyz", "", nil); status != http.StatusServiceUnavailable {
@@ -272,7 +212,7 @@ func TestRedisOutage(t *testing.T) {
 	mu.Lock()
 	ackedDuring := len(acked)
 	mu.Unlock()
-	startRedisProc(t, rp.port, dir)
+	redistest.StartServer(t, rp.Port, dir)
 	// Back: writes are acknowledged again.
 	deadline := time.Now().Add(10 * time.Second)
 	for {
