@@ -1,7 +1,6 @@
 package hub
 
 import (
-	"context"
 	"fmt"
 	"runtime"
 	"sync"
@@ -32,7 +31,7 @@ func benchEvent() *session.Event {
 }
 
 // benchRoom returns a room with n connections as the hub makes them, except that they
-// have no websocket (fanout only enqueues) and no writer: the caller drains c.send.
+// have no websocket (fanout only enqueues) and no writer: the caller takes their queues.
 func benchRoom(n int) (*room, []*Conn) {
 	h := &Hub{rooms: map[string]*room{}, conns: map[*Conn]struct{}{}}
 	r := newRoom(h, "bench")
@@ -41,6 +40,8 @@ func benchRoom(n int) (*room, []*Conn) {
 		c := newConn(nil, fmt.Sprintf("p%d", i), session.RoleParticipant, &h.stats)
 		c.room = r
 		r.conns[c] = struct{}{}
+		c.idx = len(r.list)
+		r.list = append(r.list, c)
 		conns[i] = c
 	}
 	return r, conns
@@ -48,9 +49,7 @@ func benchRoom(n int) (*room, []*Conn) {
 
 func drainAll(conns []*Conn) {
 	for _, c := range conns {
-		for len(c.send) > 0 {
-			<-c.send
-		}
+		c.take(nil)
 	}
 }
 
@@ -74,9 +73,9 @@ func checkNoSlowConsumer(b *testing.B, r *room) {
 	}
 }
 
-// BenchmarkFanout is room.fanout alone, into queues that have room (the writers are
-// behind, as under load: each enqueue is a buffered channel send). The queues are
-// drained with the timer stopped, every sendQueue/2 events.
+// BenchmarkFanout is room.fanout alone, with the writers behind, as under load: the
+// event goes into the room's ring once and no writer waits to be woken. The writers'
+// cursors catch up with the timer stopped, every sendQueue/2 events.
 func BenchmarkFanout(b *testing.B) {
 	msg, err := EncodeEvent(1, benchEvent())
 	if err != nil {
@@ -115,8 +114,8 @@ func BenchmarkFanout(b *testing.B) {
 }
 
 // BenchmarkFanoutParkedWriters is room.fanout with one goroutine per connection parked
-// on its queue, as the real writers are when the server keeps up: each enqueue hands the
-// message to a waiting goroutine and makes it runnable. The time includes the drainers'
+// as the real writers are when the server keeps up (Conn.await): each event wakes every
+// goroutine, which takes it from the ring. The time includes the drainers'
 // share of the CPU (GOMAXPROCS as given), not a network write.
 func BenchmarkFanoutParkedWriters(b *testing.B) {
 	msg, err := EncodeEvent(1, benchEvent())
@@ -126,16 +125,14 @@ func BenchmarkFanoutParkedWriters(b *testing.B) {
 	for _, n := range benchRoomSizes {
 		b.Run(fmt.Sprintf("conns=%d", n), func(b *testing.B) {
 			r, conns := benchRoom(n)
-			ctx, cancel := context.WithCancel(context.Background())
 			var got sync.WaitGroup
 			var wg sync.WaitGroup
 			for _, c := range conns {
 				wg.Go(func() {
-					for {
-						select {
-						case <-ctx.Done():
-							return
-						case <-c.send:
+					var out [][]byte
+					for c.await() { // as the writer waits, until quit
+						out, _ = c.take(out[:0])
+						for range out {
 							got.Done()
 						}
 					}
@@ -151,7 +148,9 @@ func BenchmarkFanoutParkedWriters(b *testing.B) {
 			}
 			allocs := mallocs() - before
 			b.StopTimer()
-			cancel()
+			for _, c := range conns {
+				close(c.quit)
+			}
 			wg.Wait()
 			reportPerDelivery(b, n, allocs)
 			checkNoSlowConsumer(b, r)

@@ -11,8 +11,9 @@ import (
 )
 
 const (
-	// sendQueue is how many messages may wait for a connection's writer; a client that
-	// falls this far behind is a slow consumer and is closed, never waited for.
+	// sendQueue is how many messages of its own, or deliveries to its room (ringMax),
+	// may wait for a connection's writer; a client that falls this far behind is a slow
+	// consumer and is closed, never waited for.
 	sendQueue = 1024
 	// writeWait bounds one network write; a phone on bad Wi-Fi gets this long.
 	writeWait = 10 * time.Second
@@ -41,17 +42,32 @@ const StatusSlowConsumer = websocket.StatusPolicyViolation
 
 // Conn is one live websocket of a workshop on this instance. Its methods may be called
 // concurrently; one writer goroutine owns the network writes, one pinger the pings.
+//
+// What a connection is sent comes from two queues: the room's ring of events, shared by
+// every connection of the room (the fan-out appends once, whatever the room size; each
+// writer keeps its own cursor), and the connection's own queue of messages to it alone
+// (welcome, acks, errors, live messages). A message of its own records the ring's head
+// when it was queued, so the writer sends both in the order they were queued.
 type Conn struct {
 	ws      *websocket.Conn
 	room    *room
-	send    chan []byte
 	from    uint64 // the welcome's seq: events up to it are in the welcome already
 	limiter limiter
+
+	idx    int           // in room.list, under the room's mu
+	cursor atomic.Uint64 // the next ring entry to write; the writer's (and join's)
+	pmu    sync.Mutex
+	priv   []privMsg    // under pmu
+	npriv  atomic.Int32 // len(priv), written under pmu
+	spare  []privMsg    // the writer's: priv's other buffer
+	parked atomic.Bool
+	wake   chan struct{} // a token when parked and there is something to write
 
 	ParticipantID string
 	Role          string
 
 	closing   atomic.Bool
+	slowed    atomic.Bool
 	closeOnce sync.Once
 	quit      chan struct{} // closed by Close: the writer finishes
 	drain     atomic.Bool   // the writer writes what is queued before it ends
@@ -63,9 +79,16 @@ type Conn struct {
 	stats     *Stats
 }
 
+// privMsg is a message to one connection, queued when the room's ring head was pos: it
+// goes after the ring's entries before pos and before the others.
+type privMsg struct {
+	pos uint64
+	msg []byte
+}
+
 func newConn(ws *websocket.Conn, pid, role string, stats *Stats) *Conn {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Conn{ws: ws, send: make(chan []byte, sendQueue), ParticipantID: pid, Role: role, ctx: ctx, cancel: cancel, stats: stats, limiter: newLimiter(),
+	return &Conn{ws: ws, wake: make(chan struct{}, 1), ParticipantID: pid, Role: role, ctx: ctx, cancel: cancel, stats: stats, limiter: newLimiter(),
 		quit: make(chan struct{}), written: make(chan struct{})}
 }
 
@@ -77,25 +100,133 @@ func (c *Conn) start() {
 	go c.pinger()
 }
 
-// enqueue queues msg without blocking; a full queue closes the connection as a slow
-// consumer. It reports whether msg was queued.
+// enqueue queues msg to this connection alone, without blocking; a full queue closes
+// the connection as a slow consumer. It reports whether msg was queued.
 func (c *Conn) enqueue(msg []byte) bool {
 	if c.closing.Load() {
 		return false
 	}
-	select {
-	case c.send <- msg:
-		return true
-	default:
-		c.stats.SlowConsumers.Add(1)
-		go c.Close(StatusSlowConsumer, "slow consumer")
+	var pos uint64
+	if c.room != nil {
+		pos = c.room.head.Load()
+	}
+	c.pmu.Lock()
+	if len(c.priv) >= sendQueue {
+		c.pmu.Unlock()
+		c.slow()
 		return false
+	}
+	c.priv = append(c.priv, privMsg{pos: pos, msg: msg})
+	c.npriv.Store(int32(len(c.priv)))
+	c.pmu.Unlock()
+	c.poke()
+	return true
+}
+
+// poke wakes the writer if it waits for something to write.
+func (c *Conn) poke() {
+	if c.parked.Load() {
+		select {
+		case c.wake <- struct{}{}:
+		default:
+		}
 	}
 }
 
-// writer writes queued messages, batching what has queued meanwhile into one frame
-// (one JSON object per line), until the connection closes. When Close asks it to quit,
-// it writes what is queued (unless the connection is a slow consumer) and ends.
+// slow closes the connection as a slow consumer, once.
+func (c *Conn) slow() {
+	if c.slowed.CompareAndSwap(false, true) {
+		c.stats.SlowConsumers.Add(1)
+		go c.Close(StatusSlowConsumer, "slow consumer")
+	}
+}
+
+// pending reports whether there is something to write.
+func (c *Conn) pending() bool {
+	return c.npriv.Load() > 0 || c.room != nil && c.room.head.Load() > c.cursor.Load()
+}
+
+// await waits until there is something to write; false when Close asked the writer to
+// quit first.
+func (c *Conn) await() bool {
+	for !c.pending() {
+		c.parked.Store(true)
+		if c.pending() { // queued between the check and parked: no poke came
+			c.parked.Store(false)
+			break
+		}
+		select {
+		case <-c.wake:
+		case <-c.quit:
+			c.parked.Store(false)
+			return false
+		}
+		c.parked.Store(false)
+	}
+	return true
+}
+
+// take appends to out everything due to c, in the order it was queued: the room's
+// entries from c's cursor on (without what c's welcome held) and c's own messages. It
+// reports false when c fell a whole ring behind: entries it needed were overwritten.
+//
+// The ring's head is read before c's own messages are taken, so that an entry added
+// after a message of c's was queued is not written before it; an own message queued
+// later than head takes the entries before its pos along (they are in the ring).
+func (c *Conn) take(out [][]byte) ([][]byte, bool) {
+	r := c.room
+	var head uint64
+	if r != nil {
+		head = r.head.Load()
+	}
+	var priv []privMsg
+	if c.npriv.Load() > 0 {
+		c.pmu.Lock()
+		priv = c.priv
+		c.priv = c.spare[:0]
+		c.npriv.Store(0)
+		c.pmu.Unlock()
+		defer func() {
+			clear(priv)
+			c.spare = priv[:0]
+		}()
+	}
+	if r == nil {
+		for _, p := range priv {
+			out = append(out, p.msg)
+		}
+		return out, true
+	}
+	g := r.ring.Load() // after head: it holds every entry up to head not yet overwritten
+	cur := c.cursor.Load()
+	upTo := func(pos uint64) bool {
+		for ; cur < pos; cur++ {
+			e := g.at(cur)
+			if e == nil {
+				return false
+			}
+			if m := e.forConn(c.from); m != nil {
+				out = append(out, m)
+			}
+		}
+		return true
+	}
+	for _, p := range priv {
+		if !upTo(p.pos) {
+			return out, false
+		}
+		out = append(out, p.msg)
+	}
+	if !upTo(head) {
+		return out, false
+	}
+	c.cursor.Store(cur)
+	return out, true
+}
+
+// writer writes what is queued, batching what queued meanwhile into one frame (one JSON
+// object per line), until the connection closes. When Close asks it to quit, it writes
+// what is queued (unless the connection is a slow consumer) and ends.
 func (c *Conn) writer() {
 	defer c.wg.Done()
 	defer close(c.written)
@@ -110,57 +241,44 @@ func (c *Conn) writer() {
 	gap := time.NewTimer(time.Hour)
 	gap.Stop()
 	var last time.Time
-	write := func(first []byte) bool {
-		buf.Reset()
-		buf.Write(first)
-	drain:
-		for buf.Len() < maxFrame {
-			select {
-			case m := <-c.send:
-				buf.WriteByte('\n')
-				buf.Write(m)
-			default:
-				break drain
-			}
-		}
-		stall.Reset(writeWait)
-		err := c.ws.Write(context.Background(), websocket.MessageText, buf.Bytes())
-		stall.Stop()
-		if err != nil {
-			go c.Close(websocket.StatusGoingAway, "write failed")
+	var out [][]byte
+	// flush takes what is due and writes it, in frames of up to maxFrame.
+	flush := func() bool {
+		var ok bool
+		if out, ok = c.take(out[:0]); !ok {
+			c.slow()
 			return false
 		}
-		c.stats.Frames.Add(1)
+		defer clear(out)
+		for i := 0; i < len(out); {
+			buf.Reset()
+			buf.Write(out[i])
+			for i++; i < len(out) && buf.Len()+1+len(out[i]) <= maxFrame; i++ {
+				buf.WriteByte('\n')
+				buf.Write(out[i])
+			}
+			stall.Reset(writeWait)
+			err := c.ws.Write(context.Background(), websocket.MessageText, buf.Bytes())
+			stall.Stop()
+			if err != nil {
+				go c.Close(websocket.StatusGoingAway, "write failed")
+				return false
+			}
+			c.stats.Frames.Add(1)
+		}
 		last = time.Now()
 		return true
 	}
-	// finish writes what is queued, in frames of up to maxFrame, and ends.
-	finish := func(held []byte) {
-		if !c.drain.Load() {
-			return
-		}
-		if held == nil {
-			select {
-			case held = <-c.send:
-			default:
-				return
-			}
-		}
-		for held != nil && write(held) {
-			select {
-			case held = <-c.send:
-			default:
-				held = nil
-			}
+	// finish writes what is queued and ends.
+	finish := func() {
+		if c.drain.Load() {
+			flush()
 		}
 	}
 	for {
-		var msg []byte
-		select {
-		case <-c.quit:
-			finish(nil)
+		if !c.await() {
+			finish()
 			return
-		case msg = <-c.send:
 		}
 		if wait := c.frameGap() - time.Since(last); wait > 0 {
 			gap.Reset(wait)
@@ -168,11 +286,17 @@ func (c *Conn) writer() {
 			case <-gap.C:
 			case <-c.quit:
 				gap.Stop()
-				finish(msg)
+				finish()
 				return
 			}
 		}
-		if !write(msg) {
+		select {
+		case <-c.quit:
+			finish()
+			return
+		default:
+		}
+		if !flush() {
 			return
 		}
 	}
@@ -223,7 +347,9 @@ func (c *Conn) Close(code websocket.StatusCode, reason string) {
 			}
 		}
 		c.cancel()
-		c.ws.Close(code, reason) // a writer still blocked on a dead client fails now
+		if c.ws != nil { // nil only in tests of the queues
+			c.ws.Close(code, reason) // a writer still blocked on a dead client fails now
+		}
 		c.wg.Wait()
 	})
 }

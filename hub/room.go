@@ -31,8 +31,12 @@ type room struct {
 	size   atomic.Int64 // len(conns), for the writers' frame spacing
 	mu     sync.RWMutex
 	conns  map[*Conn]struct{}
-	seq    uint64         // the last event delivered to this room
-	online map[string]int // participant id -> open connections
+	seq    uint64               // the last event delivered to this room
+	list   []*Conn              // under mu: conns, for iterating (Conn.idx is the index)
+	ring   atomic.Pointer[ring] // the last entries delivered; replaced under mu when it grows
+	head   atomic.Uint64        // entries ever added to the ring; written under mu
+	slab   []entry              // under mu: entries to use, allocated entrySlab at a time
+	online map[string]int       // participant id -> open connections
 	views  int
 
 	presenceQueued bool   // under mu
@@ -50,13 +54,62 @@ type room struct {
 var errRoomGone = errors.New("room gone")
 
 func newRoom(h *Hub, id string) *room {
-	return &room{id: id, hub: h, conns: map[*Conn]struct{}{}, online: map[string]int{}, polls: newPolls()}
+	r := &room{id: id, hub: h, conns: map[*Conn]struct{}{}, online: map[string]int{}, polls: newPolls()}
+	r.ring.Store(&ring{slots: make([]atomic.Pointer[entry], ringMin)})
+	return r
+}
+
+// The ring of a room starts at ringMin entries and doubles, up to ringMax, only when a
+// connection still needs the entry that the next one would overwrite. A connection
+// that falls ringMax entries (commit groups) behind is a slow consumer.
+const (
+	ringMin = 16
+	ringMax = sendQueue
+	// entrySlab entries are allocated at once: one allocation per entrySlab deliveries
+	// to the room, whatever its size.
+	entrySlab = 64
+)
+
+// ring holds entry k in slot k%len(slots). Writers read it without a lock: an entry is
+// immutable, and one whose idx is not the one looked for was overwritten.
+type ring struct {
+	slots []atomic.Pointer[entry]
+}
+
+// at returns entry k, or nil when it was overwritten (or is not there yet).
+func (g *ring) at(k uint64) *entry {
+	e := g.slots[k%uint64(len(g.slots))].Load()
+	if e == nil || e.idx != k {
+		return nil
+	}
+	return e
+}
+
+// entry is one delivery to the room: events first..last joined by '\n', the idx-th
+// entry of the room.
+type entry struct {
+	idx         uint64
+	msg         []byte
+	first, last uint64
+}
+
+// forConn is what of e goes to a connection whose welcome held the events up to from.
+func (e *entry) forConn(from uint64) []byte {
+	switch {
+	case e.last <= from:
+		return nil
+	case e.first > from:
+		return e.msg
+	default:
+		return after(e.msg, from-e.first+1)
+	}
 }
 
 // fanout sends events to every connection, in seq order, the same bytes to each: msg
-// holds one or more consecutive events joined by '\n', the last at seq. Events at or
-// below a connection's welcome are in its welcome already; such a connection gets the
-// tail of msg after them (a slice: nothing is copied).
+// holds one or more consecutive events joined by '\n', the last at seq. It adds them to
+// the room's ring once, whatever the room size, and wakes the writers that wait; each
+// writer takes the entries after its cursor (without what its welcome held: a slice,
+// nothing is copied). Events the room delivered before are left out.
 func (r *room) fanout(seq uint64, msg []byte) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -65,20 +118,54 @@ func (r *room) fanout(seq uint64, msg []byte) {
 	}
 	n := uint64(bytes.Count(msg, newline)) + 1
 	first := seq - n + 1
-	for c := range r.conns {
-		from := max(c.from, r.seq)
-		switch {
-		case from >= seq:
-		case from < first:
-			c.enqueue(msg)
-		default:
-			c.enqueue(after(msg, from-first+1))
-		}
+	if first <= r.seq {
+		msg, first = after(msg, r.seq-first+1), r.seq+1
 	}
-	fresh := seq - max(r.seq, first-1)
+	if len(r.slab) == 0 {
+		r.slab = make([]entry, entrySlab)
+	}
+	e := &r.slab[0]
+	r.slab = r.slab[1:]
+	*e = entry{msg: msg, first: first, last: seq}
+	r.add(e)
+	fresh := seq - first + 1
 	r.seq = seq
 	r.hub.stats.Events.Add(int64(fresh))
 	r.hub.stats.Deliveries.Add(int64(fresh) * int64(len(r.conns)))
+	for _, c := range r.list {
+		c.poke()
+	}
+}
+
+// add appends e to the ring; r.mu is held. When a connection still needs the entry that
+// e would overwrite, the ring doubles; at ringMax such a connection is a slow consumer.
+func (r *room) add(e *entry) {
+	h := r.head.Load()
+	g := r.ring.Load()
+	for h >= uint64(len(g.slots)) {
+		old := h - uint64(len(g.slots)) // the entry e would overwrite
+		behind := false
+		for _, c := range r.list {
+			if c.cursor.Load() <= old && !c.slowed.Load() {
+				behind = true
+				if len(g.slots) >= ringMax {
+					c.slow()
+				}
+			}
+		}
+		if !behind || len(g.slots) >= ringMax {
+			break
+		}
+		grown := &ring{slots: make([]atomic.Pointer[entry], 2*len(g.slots))}
+		for k := old; k < h; k++ {
+			grown.slots[k%uint64(len(grown.slots))].Store(g.at(k))
+		}
+		r.ring.Store(grown)
+		g = grown
+	}
+	e.idx = h
+	g.slots[h%uint64(len(g.slots))].Store(e)
+	r.head.Store(h + 1)
 }
 
 var newline = []byte{'\n'}
@@ -112,8 +199,11 @@ func (r *room) join(c *Conn, build func() ([]byte, uint64, error)) error {
 	// events in between.
 	c.from = seq
 	c.room = r
-	c.send <- welcome // the queue is new and empty
+	c.cursor.Store(r.head.Load())
+	c.enqueue(welcome) // first: the queue is new and empty
 	r.conns[c] = struct{}{}
+	c.idx = len(r.list)
+	r.list = append(r.list, c)
 	r.size.Store(int64(len(r.conns)))
 	if c.Role == "viewer" {
 		r.views++
@@ -131,6 +221,10 @@ func (r *room) leave(c *Conn) {
 		return
 	}
 	delete(r.conns, c)
+	last := r.list[len(r.list)-1]
+	r.list[c.idx], last.idx = last, c.idx
+	r.list[len(r.list)-1] = nil
+	r.list = r.list[:len(r.list)-1]
 	r.size.Store(int64(len(r.conns)))
 	if c.Role == "viewer" {
 		r.views--

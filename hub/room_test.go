@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // A batch of events goes to each connection once, without what its welcome held and
@@ -21,11 +23,7 @@ func TestFanoutBatch(t *testing.T) {
 		return []byte(strings.Join(lines, "\n"))
 	}
 	got := func(c *Conn) string {
-		var out []string
-		for len(c.send) > 0 {
-			out = append(out, string(<-c.send))
-		}
-		return strings.Join(out, "|")
+		return strings.Join(queued(t, c), "|")
 	}
 	r.fanout(7, ev(5, 6, 7)) // first delivery: seq 5..7
 	if g, w := got(conns[0]), string(ev(5, 6, 7)); g != w {
@@ -75,17 +73,233 @@ func TestJoinOlderWelcomeAfterNewer(t *testing.T) {
 	for s := uint64(49); s <= 51; s++ {
 		r.fanout(s, fmt.Appendf(nil, `{"type":"event","seq":%d}`, s))
 	}
-	got := func(c *Conn) []string {
-		var out []string
-		for len(c.send) > 0 {
-			out = append(out, string(<-c.send))
-		}
-		return out
-	}
+	got := func(c *Conn) []string { return queued(t, c) }
 	if g := got(a); len(g) != 2 || g[1] != `{"type":"event","seq":51}` {
 		t.Errorf("a got %q, want its welcome and 51", g)
 	}
 	if g := got(b); len(g) != 4 || g[1] != `{"type":"event","seq":49}` || g[3] != `{"type":"event","seq":51}` {
 		t.Errorf("b got %q, want its welcome and 49, 50, 51", g)
+	}
+}
+
+// queued takes what c's writer would write now, message by message.
+func queued(t testing.TB, c *Conn) []string {
+	t.Helper()
+	msgs, ok := c.take(nil)
+	if !ok {
+		t.Fatal("slow consumer: a ring's worth behind")
+	}
+	out := make([]string, len(msgs))
+	for i, m := range msgs {
+		out[i] = string(m)
+	}
+	return out
+}
+
+func evMsg(seq uint64) []byte { return fmt.Appendf(nil, `{"type":"event","seq":%d}`, seq) }
+
+// A connection's own messages and the room's events leave in the order they were
+// queued, also when the writer takes them in several goes.
+func TestQueueOrder(t *testing.T) {
+	r, conns := benchRoom(2)
+	c := conns[0]
+	r.fanout(1, evMsg(1))
+	c.enqueue([]byte("a"))
+	r.fanout(2, evMsg(2))
+	if g, w := strings.Join(queued(t, c), "|"), string(evMsg(1))+"|a|"+string(evMsg(2)); g != w {
+		t.Fatalf("got %q, want %q", g, w)
+	}
+	r.fanout(3, evMsg(3))
+	c.enqueue([]byte("b"))
+	c.enqueue([]byte("c"))
+	r.fanout(5, []byte(string(evMsg(4))+"\n"+string(evMsg(5))))
+	c.enqueue([]byte("d"))
+	if g, w := strings.Join(queued(t, c), "|"), string(evMsg(3))+"|b|c|"+string(evMsg(4))+"\n"+string(evMsg(5))+"|d"; g != w {
+		t.Fatalf("got %q, want %q", g, w)
+	}
+	if g := queued(t, c); len(g) != 0 {
+		t.Fatalf("taken twice: %q", g)
+	}
+	// The other connection, which took nothing yet, gets every event and none of c's.
+	if g := queued(t, conns[1]); len(g) != 4 || g[3] != string(evMsg(4))+"\n"+string(evMsg(5)) {
+		t.Fatalf("other conn got %q", g)
+	}
+}
+
+// The ring grows while a connection lags, so the laggard loses nothing; it stays small
+// while everyone keeps up.
+func TestRingGrowsForLaggard(t *testing.T) {
+	r, conns := benchRoom(2)
+	for s := uint64(1); s <= 3*ringMin; s++ {
+		r.fanout(s, evMsg(s))
+		queued(t, conns[1])
+	}
+	if n := len(r.ring.Load().slots); n != 4*ringMin {
+		t.Errorf("ring of %d slots for a connection %d behind, want %d", n, 3*ringMin, 4*ringMin)
+	}
+	got := queued(t, conns[0])
+	if len(got) != 3*ringMin {
+		t.Fatalf("laggard got %d events, want %d", len(got), 3*ringMin)
+	}
+	for i, m := range got {
+		if m != string(evMsg(uint64(i+1))) {
+			t.Fatalf("laggard's event %d is %q", i, m)
+		}
+	}
+	r2, conns2 := benchRoom(3)
+	for s := uint64(1); s <= 10*ringMin; s++ {
+		r2.fanout(s, evMsg(s))
+		for _, c := range conns2 {
+			queued(t, c)
+		}
+	}
+	if n := len(r2.ring.Load().slots); n != ringMin {
+		t.Errorf("ring of %d slots with nobody behind, want %d", n, ringMin)
+	}
+	if s := r.hub.stats.SlowConsumers.Load() + r2.hub.stats.SlowConsumers.Load(); s != 0 {
+		t.Errorf("%d slow consumers", s)
+	}
+}
+
+// A connection a whole ring (ringMax deliveries) behind is closed as a slow consumer,
+// once, as soon as the ring would overwrite what it still needs; the others go on.
+func TestSlowConsumerClosed(t *testing.T) {
+	l, err := OpenLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	h := New(l, slog.New(slog.DiscardHandler))
+	defer h.Shutdown(context.Background())
+	r, conns := benchRoom(2)
+	r.hub = h // closing sends presence through the engine
+	for _, c := range conns {
+		c.stats = &h.stats
+	}
+	slow, fast := conns[0], conns[1]
+	for s := uint64(1); s <= ringMax+5; s++ {
+		r.fanout(s, evMsg(s))
+		if g := queued(t, fast); len(g) != 1 || g[0] != string(evMsg(s)) {
+			t.Fatalf("fast conn got %q at %d", g, s)
+		}
+	}
+	if !slow.slowed.Load() {
+		t.Fatal("the laggard was not closed")
+	}
+	if s := r.hub.stats.SlowConsumers.Load(); s != 1 {
+		t.Errorf("%d slow-consumer closes, want 1", s)
+	}
+	if _, ok := slow.take(nil); ok {
+		t.Error("the laggard's take did not see that entries were overwritten")
+	}
+	select {
+	case <-slow.quit: // Close ran: it left the room
+	case <-time.After(5 * time.Second):
+		t.Fatal("the laggard was not closed")
+	}
+	if slow.drain.Load() {
+		t.Error("a slow consumer's queue is drained on close; it must not be")
+	}
+	if len(r.list) != 1 || r.list[0] != fast || fast.idx != 0 {
+		t.Errorf("room list after the close: %v", r.list)
+	}
+	if len(r.ring.Load().slots) != ringMax {
+		t.Errorf("ring grew past ringMax: %d", len(r.ring.Load().slots))
+	}
+}
+
+// Under concurrency (run with -race): writers that wait and take as the real ones do,
+// a deliverer, and two senders of own messages. Every writer gets every event once in
+// order; own messages keep their order; a message queued after an event was delivered
+// comes after it and before the next.
+func TestQueueConcurrent(t *testing.T) {
+	const events = 1500 // 1,000 deliveries: under ringMax, so nobody can be a slow consumer
+	r, conns := benchRoom(6)
+	got := make([][]string, len(conns))
+	var wg sync.WaitGroup
+	for i, c := range conns {
+		wg.Go(func() {
+			var out [][]byte
+			for c.await() {
+				var ok bool
+				if out, ok = c.take(out[:0]); !ok {
+					t.Error("slow consumer")
+					return
+				}
+				for _, m := range out {
+					got[i] = append(got[i], string(m))
+				}
+			}
+			out, _ = c.take(out[:0]) // what came with quit
+			for _, m := range out {
+				got[i] = append(got[i], string(m))
+			}
+		})
+	}
+	var senders sync.WaitGroup
+	senders.Go(func() {
+		for s := uint64(1); s <= events; s++ {
+			if s%3 == 0 { // two events in one delivery
+				r.fanout(s, []byte(string(evMsg(s-1))+"\n"+string(evMsg(s))))
+			} else if s%3 == 1 {
+				r.fanout(s, evMsg(s))
+			} else {
+				continue
+			}
+			if s%7 < 2 {
+				for _, c := range conns {
+					c.enqueue(fmt.Appendf(nil, "after %d", s))
+				}
+			}
+		}
+	})
+	senders.Go(func() {
+		for k := range 500 {
+			for _, c := range conns {
+				c.enqueue(fmt.Appendf(nil, "own %d", k))
+			}
+			if k%50 == 0 {
+				time.Sleep(time.Millisecond)
+			}
+		}
+	})
+	senders.Wait()
+	for _, c := range conns {
+		close(c.quit)
+	}
+	wg.Wait()
+	for i, msgs := range got {
+		var seq uint64
+		own := -1
+		for _, m := range msgs {
+			for line := range strings.SplitSeq(m, "\n") {
+				var n uint64
+				var k int
+				switch {
+				case strings.HasPrefix(line, `{"type":"event"`):
+					fmt.Sscanf(line, `{"type":"event","seq":%d}`, &n)
+					if n != seq+1 {
+						t.Fatalf("conn %d: event %d after %d", i, n, seq)
+					}
+					seq = n
+				case strings.HasPrefix(line, "after "):
+					fmt.Sscanf(line, "after %d", &n)
+					if n != seq {
+						t.Fatalf("conn %d: %q came after event %d", i, line, seq)
+					}
+				case strings.HasPrefix(line, "own "):
+					fmt.Sscanf(line, "own %d", &k)
+					if k != own+1 {
+						t.Fatalf("conn %d: %q after own %d", i, line, own)
+					}
+					own = k
+				default:
+					t.Fatalf("conn %d: unexpected %q", i, line)
+				}
+			}
+		}
+		if seq != events || own != 499 {
+			t.Errorf("conn %d ended at event %d and own %d", i, seq, own)
+		}
 	}
 }

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
+	"net/http"
 	"time"
 	"unicode/utf8"
 
@@ -49,13 +52,40 @@ func (s *server) websocket(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ws, err := websocket.Accept(c.Response(), c.Request(), nil)
+	ws, err := websocket.Accept(bigWriteBuffer{c.Response()}, c.Request(), nil)
 	if err != nil {
 		return nil // Accept has answered the client already
 	}
 	ws.SetReadLimit(maxFrameIn)
 	s.serveConn(ws, m)
 	return nil
+}
+
+// wsWriteBuffer is the size of a websocket's write buffer. net/http hands a hijacked
+// connection a 4 KiB bufio.Writer, and coder/websocket writes a frame through it: a frame
+// over 4 KiB then took two write(2) calls, two TCP segments and two wakeups of the
+// reader. The batched frames of a busy room are 4–16 KiB (bench/README.md), so 16 KiB
+// keeps one system call a frame for them, at 12 KiB more memory a connection.
+const wsWriteBuffer = 16 << 10
+
+// bigWriteBuffer hands coder/websocket the hijacked connection with a write buffer of
+// wsWriteBuffer instead of net/http's 4 KiB.
+type bigWriteBuffer struct{ http.ResponseWriter }
+
+func (b bigWriteBuffer) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := b.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("response cannot be hijacked")
+	}
+	nc, brw, err := hj.Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := brw.Writer.Flush(); err != nil { // nothing is buffered there; in case
+		nc.Close()
+		return nil, nil, err
+	}
+	return nc, bufio.NewReadWriter(brw.Reader, bufio.NewWriterSize(nc, wsWriteBuffer)), nil
 }
 
 // serveConn runs one connection: hello, welcome, then its read loop. The request's
