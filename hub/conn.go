@@ -29,9 +29,10 @@ const (
 	// meanwhile, in one frame. An idle connection writes at once. The gap grows with the
 	// room (gapPerConn a connection, at most maxFrameGap), so the frames of a room, whose
 	// write system calls are the server's main cost, stay under about 1/gapPerConn a
-	// second whatever the event rate: 500 connections get 12.5 ms, a workshop of 40
-	// phones 1 ms. It adds at most the gap to a message.
-	gapPerConn  = 25 * time.Microsecond
+	// second whatever the event rate: 500 connections get 10 ms, a workshop of 40
+	// phones 0.8 ms. It adds at most the gap to a message. (bench/README.md: 20 µs gave
+	// a lower p99 at 500 clients than 16 or 25.)
+	gapPerConn  = 20 * time.Microsecond
 	maxFrameGap = 16 * time.Millisecond
 	// closeFlush bounds how long Close waits for the queue to be written.
 	closeFlush = time.Second
@@ -54,14 +55,15 @@ type Conn struct {
 	from    uint64 // the welcome's seq: events up to it are in the welcome already
 	limiter limiter
 
-	idx    int           // in room.list, under the room's mu
-	cursor atomic.Uint64 // the next ring entry to write; the writer's (and join's)
-	pmu    sync.Mutex
-	priv   []privMsg    // under pmu
-	npriv  atomic.Int32 // len(priv), written under pmu
-	spare  []privMsg    // the writer's: priv's other buffer
-	parked atomic.Bool
-	wake   chan struct{} // a token when parked and there is something to write
+	idx     int           // in room.list, under the room's mu
+	cursor  atomic.Uint64 // the next ring entry to write; the writer's (and join's)
+	pmu     sync.Mutex
+	priv    []privMsg    // under pmu
+	npriv   atomic.Int32 // len(priv), written under pmu
+	spare   []privMsg    // the writer's: priv's other buffer
+	parked  atomic.Bool
+	wake    chan struct{} // a token when parked and there is something to write
+	writing atomic.Int64  // UnixNano when the write in progress began; 0 between writes
 
 	ParticipantID string
 	Role          string
@@ -231,18 +233,11 @@ func (c *Conn) writer() {
 	defer c.wg.Done()
 	defer close(c.written)
 	var buf bytes.Buffer
-	// One timer for every write, instead of a context per frame (measurable at 500
-	// connections): a write that takes longer than writeWait closes the connection.
-	// Writes never use a context that Close cancels: coder/websocket would drop the
-	// connection without a close frame.
-	stall := time.AfterFunc(writeWait, func() { c.ws.CloseNow() })
-	stall.Stop()
-	defer stall.Stop()
-	gap := time.NewTimer(time.Hour)
-	gap.Stop()
-	var last time.Time
 	var out [][]byte
-	// flush takes what is due and writes it, in frames of up to maxFrame.
+	// flush takes what is due and writes it, in frames of up to maxFrame. Writes never
+	// use a context that Close cancels (coder/websocket would drop the connection without
+	// a close frame) nor one per frame (measurable at 500 connections): the hub's
+	// watchdog closes a connection whose write takes longer than writeWait.
 	flush := func() bool {
 		var ok bool
 		if out, ok = c.take(out[:0]); !ok {
@@ -257,49 +252,46 @@ func (c *Conn) writer() {
 				buf.WriteByte('\n')
 				buf.Write(out[i])
 			}
-			stall.Reset(writeWait)
+			c.writing.Store(time.Now().UnixNano())
 			err := c.ws.Write(context.Background(), websocket.MessageText, buf.Bytes())
-			stall.Stop()
+			c.writing.Store(0)
 			if err != nil {
 				go c.Close(websocket.StatusGoingAway, "write failed")
 				return false
 			}
 			c.stats.Frames.Add(1)
 		}
-		last = time.Now()
 		return true
 	}
-	// finish writes what is queued and ends.
-	finish := func() {
-		if c.drain.Load() {
-			flush()
-		}
-	}
-	for {
-		if !c.await() {
-			finish()
-			return
-		}
-		if wait := c.frameGap() - time.Since(last); wait > 0 {
-			gap.Reset(wait)
-			select {
-			case <-gap.C:
-			case <-c.quit:
-				gap.Stop()
-				finish()
-				return
-			}
-		}
-		select {
-		case <-c.quit:
-			finish()
-			return
-		default:
-		}
+	for c.await() && !c.quitting() {
 		if !flush() {
 			return
 		}
+		// Space the frames: what queues meanwhile leaves in one frame after the gap. (A
+		// sleep, not a timer and a select: Close waits for the writer anyway.)
+		if gap := c.frameGap(); gap > 0 {
+			time.Sleep(gap)
+		}
 	}
+	if c.drain.Load() { // Close asked to quit: write what is queued and end
+		flush()
+	}
+}
+
+// quitting reports whether Close asked the writer to quit.
+func (c *Conn) quitting() bool {
+	select {
+	case <-c.quit:
+		return true
+	default:
+		return false
+	}
+}
+
+// stalled reports whether the write in progress began more than writeWait before now.
+func (c *Conn) stalled(now int64) bool {
+	w := c.writing.Load()
+	return w != 0 && now-w > int64(writeWait)
 }
 
 func (c *Conn) pinger() {

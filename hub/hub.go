@@ -65,7 +65,30 @@ func New(eng Engine, log *slog.Logger) *Hub {
 	eng.SetDeliver(h.deliver)
 	eng.SetLive(h.onLive)
 	go h.beat()
+	go h.watchWrites()
 	return h
+}
+
+// watchWrites closes, every second, the connections whose write has taken longer than
+// writeWait (a phone gone without closing): one watchdog instead of a timer a frame.
+func (h *Hub) watchWrites() {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-h.stop:
+			return
+		case <-t.C:
+		}
+		now := time.Now().UnixNano()
+		h.mu.Lock()
+		for c := range h.conns {
+			if c.stalled(now) {
+				go c.ws.CloseNow() // the write fails now; the writer closes the rest
+			}
+		}
+		h.mu.Unlock()
+	}
 }
 
 // onLive handles a live notice of another instance (or this one).

@@ -173,6 +173,9 @@ var (
 	keyStamp   = []byte(`"name":"lg `)
 )
 
+// stopping is set when the run closes the connections.
+var stopping atomic.Bool
+
 // measureFrom is the UnixNano before which an op's latency is not recorded (warm-up).
 var measureFrom atomic.Int64
 
@@ -181,12 +184,18 @@ func (c *client) read(ctx context.Context) {
 	var buf bytes.Buffer
 	welcomed := false
 	for {
-		_, r, err := c.ws.Reader(ctx)
+		// context.Background: a cancellable context costs coder/websocket a
+		// context.AfterFunc per message, which at 500 clients is a tenth of the
+		// generator's CPU; the run ends the readers by closing their connections.
+		_, r, err := c.ws.Reader(context.Background())
 		if err == nil {
 			buf.Reset()
 			_, err = buf.ReadFrom(r)
 		}
 		if err != nil {
+			if stopping.Load() || ctx.Err() != nil {
+				return // the run closed it
+			}
 			c.closeCode = websocket.CloseStatus(err)
 			c.readErr = err
 			return
@@ -536,8 +545,10 @@ collect:
 	lastArrival := time.Since(sendDone)
 	cpu := cpuTime() - cpu0
 	after := metrics(cfg.url)
-	cancel() // the readers end; nothing below reads the clients concurrently
+	stopping.Store(true)
+	cancel()
 	for _, c := range clients {
+		c.ws.CloseNow() // the readers end; nothing below reads the clients concurrently
 		<-c.done
 	}
 	return report(out, cfg, clients, reportIn{
