@@ -33,7 +33,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/google/uuid"
 )
 
@@ -52,6 +51,7 @@ type config struct {
 	cpuprofile  string
 	readLimit   int64
 	participant int // receivers (besides drivers) that join as participants
+	ws          string
 }
 
 func main() {
@@ -68,6 +68,7 @@ func main() {
 	flag.DurationVar(&cfg.warmup, "warmup", 0, "ops sent in this first part of the run are left out of the latency figures")
 	flag.StringVar(&cfg.cpuprofile, "cpuprofile", "", "write a CPU profile of the generator to this file")
 	flag.Int64Var(&cfg.readLimit, "read-limit", 8<<20, "largest frame a client accepts (bytes)")
+	flag.StringVar(&cfg.ws, "ws", "lean", "websocket client: lean (a minimal RFC 6455 client, cheapest on a CPU shared with the server) or coder (coder/websocket)")
 	flag.Parse()
 	if err := validate(&cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
@@ -109,6 +110,8 @@ func validate(cfg *config) error {
 	switch {
 	case cfg.clients < 1:
 		return errors.New("--clients must be at least 1")
+	case cfg.ws != "lean" && cfg.ws != "coder":
+		return errors.New("--ws must be lean or coder")
 	case cfg.drivers < 1 || cfg.drivers > cfg.clients:
 		return errors.New("--drivers must be 1 to --clients")
 	case cfg.rate <= 0:
@@ -133,12 +136,13 @@ func validate(cfg *config) error {
 // done is closed.
 type client struct {
 	idx    int
-	ws     *websocket.Conn
+	ws     wsConn
 	driver bool
 
-	welcome chan struct{} // closed at the welcome
-	acks    chan ack      // driver only: acks and errors of its ops
-	done    chan struct{} // closed when the reader ends
+	welcome  chan struct{} // closed at the welcome
+	welcomed bool
+	acks     chan ack      // driver only: acks and errors of its ops
+	done     chan struct{} // closed when the reader ends
 
 	lastSeq   atomic.Uint64 // last event seq seen (the welcome's at first)
 	startSeq  uint64        // welcome seq
@@ -153,7 +157,7 @@ type client struct {
 	maxLat    time.Duration
 	errs      map[string]int
 	frames    int64
-	closeCode websocket.StatusCode // -1: not closed by the server
+	closeCode int // -1: not closed by the server
 	readErr   error
 }
 
@@ -181,75 +185,74 @@ var measureFrom atomic.Int64
 
 func (c *client) read(ctx context.Context) {
 	defer close(c.done)
-	var buf bytes.Buffer
-	welcomed := false
 	for {
-		// context.Background: a cancellable context costs coder/websocket a
-		// context.AfterFunc per message, which at 500 clients is a tenth of the
-		// generator's CPU; the run ends the readers by closing their connections.
-		_, r, err := c.ws.Reader(context.Background())
-		if err == nil {
-			buf.Reset()
-			_, err = buf.ReadFrom(r)
-		}
+		frame, err := c.ws.next()
 		if err != nil {
-			if stopping.Load() || ctx.Err() != nil {
-				return // the run closed it
-			}
-			c.closeCode = websocket.CloseStatus(err)
-			c.readErr = err
+			c.ended(ctx, err)
 			return
 		}
-		now := time.Now().UnixNano()
-		c.frames++
-		frame := buf.Bytes()
-		for len(frame) > 0 {
-			line := frame
-			if i := bytes.IndexByte(frame, '\n'); i >= 0 {
-				line, frame = frame[:i], frame[i+1:]
-			} else {
-				frame = nil
+		c.onFrame(frame, time.Now().UnixNano())
+	}
+}
+
+// ended records why the connection ended, unless the run closed it.
+func (c *client) ended(ctx context.Context, err error) {
+	if err == nil || stopping.Load() || ctx.Err() != nil {
+		return
+	}
+	c.closeCode = closeStatus(err)
+	c.readErr = err
+}
+
+// onFrame handles one message from the server, received at now (UnixNano).
+func (c *client) onFrame(frame []byte, now int64) {
+	c.frames++
+	for len(frame) > 0 {
+		line := frame
+		if i := bytes.IndexByte(frame, '\n'); i >= 0 {
+			line, frame = frame[:i], frame[i+1:]
+		} else {
+			frame = nil
+		}
+		switch {
+		case bytes.HasPrefix(line, pfxEvent):
+			seq, _ := parseUint(line[len(pfxEvent):])
+			c.event(seq, line, now)
+		case bytes.HasPrefix(line, pfxWelcome):
+			var w struct {
+				Seq    uint64            `json:"seq"`
+				Events []json.RawMessage `json:"events"`
 			}
-			switch {
-			case bytes.HasPrefix(line, pfxEvent):
-				seq, _ := parseUint(line[len(pfxEvent):])
-				c.event(seq, line, now)
-			case bytes.HasPrefix(line, pfxWelcome):
-				var w struct {
-					Seq    uint64            `json:"seq"`
-					Events []json.RawMessage `json:"events"`
-				}
-				if err := json.Unmarshal(line, &w); err != nil {
-					c.errs["bad welcome"]++
-					continue
-				}
-				c.startSeq = w.Seq
-				c.lastSeq.Store(w.Seq)
-				if !welcomed {
-					welcomed = true
-					close(c.welcome)
-				}
-			case bytes.HasPrefix(line, pfxAck), bytes.HasPrefix(line, pfxError):
-				var a struct {
-					Type, Ref, ID, Code string
-					Seq                 uint64
-				}
-				if err := json.Unmarshal(line, &a); err != nil {
-					c.errs["bad message"]++
-					continue
-				}
-				if a.Type == "error" {
-					c.errs[a.Code]++
-				}
-				if sent, ok := parseUint([]byte(strings.TrimPrefix(a.Ref, "t"))); ok && strings.HasPrefix(a.Ref, "t") && int64(sent) >= measureFrom.Load() {
-					c.ackLat = append(c.ackLat, toUS(time.Duration(now-int64(sent))))
-				}
-				if c.acks != nil {
-					select {
-					case c.acks <- ack{ref: a.Ref, seq: a.Seq, id: a.ID, isErr: a.Type == "error", code: a.Code}:
-					default:
-						c.errs["ack queue full"]++
-					}
+			if err := json.Unmarshal(line, &w); err != nil {
+				c.errs["bad welcome"]++
+				continue
+			}
+			c.startSeq = w.Seq
+			c.lastSeq.Store(w.Seq)
+			if !c.welcomed {
+				c.welcomed = true
+				close(c.welcome)
+			}
+		case bytes.HasPrefix(line, pfxAck), bytes.HasPrefix(line, pfxError):
+			var a struct {
+				Type, Ref, ID, Code string
+				Seq                 uint64
+			}
+			if err := json.Unmarshal(line, &a); err != nil {
+				c.errs["bad message"]++
+				continue
+			}
+			if a.Type == "error" {
+				c.errs[a.Code]++
+			}
+			if sent, ok := parseUint([]byte(strings.TrimPrefix(a.Ref, "t"))); ok && strings.HasPrefix(a.Ref, "t") && int64(sent) >= measureFrom.Load() {
+				c.ackLat = append(c.ackLat, toUS(time.Duration(now-int64(sent))))
+			}
+			if c.acks != nil {
+				select {
+				case c.acks <- ack{ref: a.Ref, seq: a.Seq, id: a.ID, isErr: a.Type == "error", code: a.Code}:
+				default:
+					c.errs["ack queue full"]++
 				}
 			}
 		}
@@ -358,15 +361,9 @@ func dial(ctx context.Context, cfg config, code string, idx int, role, name stri
 	u := "ws" + strings.TrimPrefix(cfg.urls[idx%len(cfg.urls)], "http") + "/api/workshops/" + code + "/ws"
 	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	ws, _, err := websocket.Dial(dctx, u, nil)
+	ws, err := dialWS(dctx, cfg.ws, u, cfg.readLimit)
 	if err != nil {
 		return nil, fmt.Errorf("client %d: dial: %w", idx, err)
-	}
-	ws.SetReadLimit(cfg.readLimit)
-	hello, _ := json.Marshal(map[string]string{"type": "hello", "role": role, "name": name})
-	if err := ws.Write(dctx, websocket.MessageText, hello); err != nil {
-		ws.CloseNow()
-		return nil, fmt.Errorf("client %d: hello: %w", idx, err)
 	}
 	c := &client{idx: idx, ws: ws, welcome: make(chan struct{}), done: make(chan struct{}), errs: map[string]int{}, closeCode: -1}
 	if name != "" && strings.HasPrefix(name, "driver") {
@@ -377,13 +374,18 @@ func dial(ctx context.Context, cfg config, code string, idx int, role, name stri
 	secs := int(cfg.duration/time.Second) + 2
 	c.secMax, c.secSlow = make([]uint32, secs), make([]int64, secs)
 	go c.read(ctx)
+	hello, _ := json.Marshal(map[string]string{"type": "hello", "role": role, "name": name})
+	if err := ws.write(dctx, hello); err != nil {
+		ws.closeNow()
+		return nil, fmt.Errorf("client %d: hello: %w", idx, err)
+	}
 	select {
 	case <-c.welcome:
 		return c, nil
 	case <-c.done:
 		return nil, fmt.Errorf("client %d: closed before welcome: %v", idx, c.readErr)
 	case <-dctx.Done():
-		ws.CloseNow()
+		ws.closeNow()
 		return nil, fmt.Errorf("client %d: no welcome within 30 s", idx)
 	}
 }
@@ -402,8 +404,8 @@ func run(cfg config, out io.Writer) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	fmt.Fprintf(out, "workshop %s: %d clients (%d drivers, %d %s receivers), %.0f ops/s for %s, %d actors, GOMAXPROCS %d\n",
-		w.Code, cfg.clients, cfg.drivers, cfg.clients-cfg.drivers, cfg.role, cfg.rate, cfg.duration, cfg.actors, runtime.GOMAXPROCS(0))
+	fmt.Fprintf(out, "workshop %s: %d clients (%d drivers, %d %s receivers), %.0f ops/s for %s, %d actors, GOMAXPROCS %d, %s websocket client\n",
+		w.Code, cfg.clients, cfg.drivers, cfg.clients-cfg.drivers, cfg.role, cfg.rate, cfg.duration, cfg.actors, runtime.GOMAXPROCS(0), cfg.ws)
 
 	// Connect: drivers first (participants), then the receivers.
 	clients := make([]*client, cfg.clients)
@@ -440,7 +442,7 @@ func run(cfg config, out io.Writer) (bool, error) {
 	defer func() {
 		var wg sync.WaitGroup
 		for _, c := range clients {
-			wg.Go(func() { c.ws.Close(websocket.StatusNormalClosure, "") })
+			wg.Go(func() { c.ws.close() })
 		}
 		wg.Wait()
 	}()
@@ -452,7 +454,7 @@ func run(cfg config, out io.Writer) (bool, error) {
 	for i := range actorIDs {
 		actorIDs[i] = uuid.NewString()
 		op := fmt.Sprintf(`{"type":"op","ref":"add-%d","op":"actor.add","data":{"id":%q,"name":"actor %d","category":"core"}}`, i, actorIDs[i], i)
-		if err := d0.ws.Write(ctx, websocket.MessageText, []byte(op)); err != nil {
+		if err := d0.ws.write(ctx, []byte(op)); err != nil {
 			return false, fmt.Errorf("add actor: %w", err)
 		}
 		select {
@@ -500,7 +502,7 @@ func run(cfg config, out io.Writer) (bool, error) {
 				buf = append(buf, ` d`...)
 				buf = strconv.AppendInt(buf, int64(i), 10)
 				buf = append(buf, `"}}`...)
-				if err := c.ws.Write(ctx, websocket.MessageText, buf); err != nil {
+				if err := c.ws.write(ctx, buf); err != nil {
 					sendErrs.Add(1)
 					return
 				}
@@ -548,7 +550,7 @@ collect:
 	stopping.Store(true)
 	cancel()
 	for _, c := range clients {
-		c.ws.CloseNow() // the readers end; nothing below reads the clients concurrently
+		c.ws.closeNow() // the readers end; nothing below reads the clients concurrently
 		<-c.done
 	}
 	return report(out, cfg, clients, reportIn{
