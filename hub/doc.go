@@ -5,7 +5,9 @@
 // commits the new state and its event as seq+1 or refuses; the event is delivered to the
 // rooms in seq order through the engine's delivery handler, and the op's ack goes out only
 // after the commit is durable. An event is encoded once; every connection of a room gets
-// the same bytes, several events of one commit group in one message.
+// the same bytes, several events of one commit group in one message. The fan-out adds a
+// delivery once to the room's ring (room.fanout); each connection's writer reads the ring
+// with its own cursor and merges its own messages in the order they were queued (Conn.take).
 //
 // Two engines: Local (memory plus a bbolt file, group commit, one process) and Redis (any
 // number of instances: a commit script refuses when another instance committed first; pub/
