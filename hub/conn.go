@@ -55,8 +55,9 @@ type Conn struct {
 	from    uint64 // the welcome's seq: events up to it are in the welcome already
 	limiter limiter
 
-	idx     int           // in room.list, under the room's mu
-	cursor  atomic.Uint64 // the next ring entry to write; the writer's (and join's)
+	idx     int                  // in room.list, under the room's mu; -1 when not in it
+	joined  atomic.Pointer[room] // the room, for Close (join stores it under the room's mu)
+	cursor  atomic.Uint64        // the next ring entry to write; the writer's (and join's)
 	pmu     sync.Mutex
 	priv    []privMsg    // under pmu
 	npriv   atomic.Int32 // len(priv), written under pmu
@@ -90,7 +91,7 @@ type privMsg struct {
 
 func newConn(ws *websocket.Conn, pid, role string, stats *Stats) *Conn {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Conn{ws: ws, wake: make(chan struct{}, 1), ParticipantID: pid, Role: role, ctx: ctx, cancel: cancel, stats: stats, limiter: newLimiter(),
+	return &Conn{ws: ws, idx: -1, wake: make(chan struct{}, 1), ParticipantID: pid, Role: role, ctx: ctx, cancel: cancel, stats: stats, limiter: newLimiter(),
 		quit: make(chan struct{}), written: make(chan struct{})}
 }
 
@@ -244,17 +245,32 @@ func (c *Conn) writer() {
 			return false
 		}
 		defer clear(out)
-		buf := framePool.Get().(*bytes.Buffer) // shared: fewer cache misses than one a connection
-		defer framePool.Put(buf)
+		var buf *bytes.Buffer
 		for i := 0; i < len(out); {
-			buf.Reset()
-			buf.Write(out[i])
-			for i++; i < len(out) && buf.Len()+1+len(out[i]) <= maxFrame; i++ {
-				buf.WriteByte('\n')
-				buf.Write(out[i])
+			// out[i:j] make one frame of up to maxFrame; a lone message is written as is.
+			j, size := i+1, len(out[i])
+			for j < len(out) && size+1+len(out[j]) <= maxFrame {
+				size += 1 + len(out[j])
+				j++
 			}
+			frame := out[i]
+			if j-i > 1 {
+				if buf == nil {
+					buf = framePool.Get().(*bytes.Buffer) // shared: a smaller working set than one a connection
+					defer framePool.Put(buf)
+				}
+				buf.Reset()
+				for k := i; k < j; k++ {
+					if k > i {
+						buf.WriteByte('\n')
+					}
+					buf.Write(out[k])
+				}
+				frame = buf.Bytes()
+			}
+			i = j
 			c.writing.Store(time.Now().UnixNano())
-			err := c.ws.Write(context.Background(), websocket.MessageText, buf.Bytes())
+			err := c.ws.Write(context.Background(), websocket.MessageText, frame)
 			c.writing.Store(0)
 			if err != nil {
 				go c.Close(websocket.StatusGoingAway, "write failed")
@@ -331,8 +347,9 @@ func (c *Conn) frameGap() time.Duration {
 func (c *Conn) Close(code websocket.StatusCode, reason string) {
 	c.closeOnce.Do(func() {
 		c.closing.Store(true)
-		if c.room != nil {
-			c.room.leave(c)
+		r := c.joined.Load()
+		if r != nil {
+			r.leave(c)
 		}
 		c.drain.Store(code != StatusSlowConsumer)
 		close(c.quit)
@@ -347,6 +364,9 @@ func (c *Conn) Close(code websocket.StatusCode, reason string) {
 			c.ws.Close(code, reason) // a writer still blocked on a dead client fails now
 		}
 		c.wg.Wait()
+		if r != nil {
+			r.unlist(c)
+		}
 	})
 }
 

@@ -307,6 +307,9 @@ func (h *Hub) Join(ctx context.Context, ws *websocket.Conn, m Meta, hello Hello)
 			time.Sleep(time.Millisecond) // the emptied room is being dropped
 			continue
 		}
+		if errors.Is(err, errConnClosed) { // Shutdown closed it meanwhile
+			err = &CloseError{Code: CloseGoingAway, Reason: "server shutting down"}
+		}
 		if err != nil {
 			h.forget(c)
 			return nil, err

@@ -51,7 +51,10 @@ type room struct {
 	polls polls
 }
 
-var errRoomGone = errors.New("room gone")
+var (
+	errRoomGone   = errors.New("room gone")
+	errConnClosed = errors.New("connection closed while joining")
+)
 
 func newRoom(h *Hub, id string) *room {
 	r := &room{id: id, hub: h, conns: map[*Conn]struct{}{}, online: map[string]int{}, polls: newPolls()}
@@ -200,6 +203,12 @@ func (r *room) join(c *Conn, build func() ([]byte, uint64, error)) error {
 	c.from = seq
 	c.room = r
 	c.cursor.Store(r.head.Load())
+	// Close reads joined; it stores closing before, join stores joined before reading
+	// closing: a Close that ran meanwhile either sees the room or is seen here.
+	c.joined.Store(r)
+	if c.closing.Load() {
+		return errConnClosed
+	}
 	c.enqueue(welcome) // first: the queue is new and empty
 	r.conns[c] = struct{}{}
 	c.idx = len(r.list)
@@ -214,6 +223,9 @@ func (r *room) join(c *Conn, build func() ([]byte, uint64, error)) error {
 	return nil
 }
 
+// leave takes c out of the room's presence and counts. c stays in the ring's list
+// (unlist) until its writer has written what was queued: the ring keeps what c still
+// needs until then.
 func (r *room) leave(c *Conn) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -221,10 +233,6 @@ func (r *room) leave(c *Conn) {
 		return
 	}
 	delete(r.conns, c)
-	last := r.list[len(r.list)-1]
-	r.list[c.idx], last.idx = last, c.idx
-	r.list[len(r.list)-1] = nil
-	r.list = r.list[:len(r.list)-1]
 	r.size.Store(int64(len(r.conns)))
 	if c.Role == "viewer" {
 		r.views--
@@ -236,6 +244,21 @@ func (r *room) leave(c *Conn) {
 		r.dead = true
 		go r.hub.dropRoom(r)
 	}
+}
+
+// unlist takes c out of the list whose cursors the ring protects, after its writer
+// ended.
+func (r *room) unlist(c *Conn) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if c.idx < 0 || c.idx >= len(r.list) || r.list[c.idx] != c {
+		return
+	}
+	last := r.list[len(r.list)-1]
+	r.list[c.idx], last.idx = last, c.idx
+	r.list[len(r.list)-1] = nil
+	r.list = r.list[:len(r.list)-1]
+	c.idx = -1
 }
 
 // queuePresence schedules one presence message for everyone; r.mu is held.

@@ -2,12 +2,15 @@ package hub
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/arena-workshop/arena/session"
 )
 
 // A batch of events goes to each connection once, without what its welcome held and
@@ -164,18 +167,7 @@ func TestRingGrowsForLaggard(t *testing.T) {
 // A connection a whole ring (ringMax deliveries) behind is closed as a slow consumer,
 // once, as soon as the ring would overwrite what it still needs; the others go on.
 func TestSlowConsumerClosed(t *testing.T) {
-	l, err := OpenLocal(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	h := New(l, slog.New(slog.DiscardHandler))
-	defer h.Shutdown(context.Background())
-	r, conns := benchRoom(2)
-	r.hub = h // closing sends presence through the engine
-	for _, c := range conns {
-		c.stats = &h.stats
-	}
+	_, r, conns := testHubRoom(t, 2)
 	slow, fast := conns[0], conns[1]
 	for s := uint64(1); s <= ringMax+5; s++ {
 		r.fanout(s, evMsg(s))
@@ -192,11 +184,7 @@ func TestSlowConsumerClosed(t *testing.T) {
 	if _, ok := slow.take(nil); ok {
 		t.Error("the laggard's take did not see that entries were overwritten")
 	}
-	select {
-	case <-slow.quit: // Close ran: it left the room
-	case <-time.After(5 * time.Second):
-		t.Fatal("the laggard was not closed")
-	}
+	slow.Close(StatusSlowConsumer, "") // returns when the Close that slow() started is done
 	if slow.drain.Load() {
 		t.Error("a slow consumer's queue is drained on close; it must not be")
 	}
@@ -300,6 +288,87 @@ func TestQueueConcurrent(t *testing.T) {
 		}
 		if seq != events || own != 499 {
 			t.Errorf("conn %d ended at event %d and own %d", i, seq, own)
+		}
+	}
+}
+
+// testHubRoom is benchRoom with a real hub (Local engine), for tests that close
+// connections (closing sends presence through the engine).
+func testHubRoom(t *testing.T, n int) (*Hub, *room, []*Conn) {
+	t.Helper()
+	l, err := OpenLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	h := New(l, slog.New(slog.DiscardHandler))
+	t.Cleanup(func() { h.Shutdown(context.Background()) })
+	r, conns := benchRoom(n)
+	r.hub = h
+	for _, c := range conns {
+		c.stats = &h.stats
+		c.joined.Store(r)
+	}
+	return h, r, conns
+}
+
+// A closing connection keeps what was queued for it until its writer wrote it, however
+// many deliveries the others take meanwhile (the ring keeps its entries).
+func TestClosingConnKeepsItsQueue(t *testing.T) {
+	h, r, conns := testHubRoom(t, 2)
+	c, other := conns[0], conns[1]
+	r.fanout(1, evMsg(1))
+	c.enqueue([]byte(`{"type":"ack","ref":"x"}`))
+	c.leaveForTest(r) // what Close does before its writer's last flush
+	for s := uint64(2); s <= 3*ringMin; s++ {
+		r.fanout(s, evMsg(s))
+		queued(t, other)
+	}
+	got := queued(t, c)
+	if len(got) != 3*ringMin+1 || got[0] != string(evMsg(1)) || got[1] != `{"type":"ack","ref":"x"}` || got[len(got)-1] != string(evMsg(3*ringMin)) {
+		t.Fatalf("the closing connection's last flush got %d messages: %q", len(got), got)
+	}
+	if s := h.stats.SlowConsumers.Load(); s != 0 {
+		t.Errorf("%d slow consumers", s)
+	}
+	r.unlist(c)
+	if len(r.list) != 1 || r.list[0] != other || c.idx != -1 {
+		t.Errorf("list after unlist: %v", r.list)
+	}
+}
+
+// leaveForTest is the part of Close before the writer's last flush.
+func (c *Conn) leaveForTest(r *room) {
+	c.closing.Store(true)
+	r.leave(c)
+}
+
+// A connection closed while it joins (Shutdown right after hello) does not stay in
+// the room: nobody would ever read its cursor.
+func TestCloseWhileJoining(t *testing.T) {
+	h, r, _ := testHubRoom(t, 0)
+	c := newConn(nil, "p9", session.RoleParticipant, &h.stats)
+	c.Close(1001, "shutting down") // before join: joined is nil
+	err := r.join(c, func() ([]byte, uint64, error) { return []byte("welcome"), 0, nil })
+	if !errors.Is(err, errConnClosed) {
+		t.Fatalf("join of a closed connection: %v", err)
+	}
+	if len(r.list) != 0 || len(r.conns) != 0 {
+		t.Fatalf("the closed connection is in the room: %d / %d", len(r.list), len(r.conns))
+	}
+	// Concurrently, many times (run with -race).
+	for i := range 200 {
+		c := newConn(nil, fmt.Sprintf("q%d", i), session.RoleParticipant, &h.stats)
+		done := make(chan error, 1)
+		go func() { done <- r.join(c, func() ([]byte, uint64, error) { return []byte("welcome"), 0, nil }) }()
+		c.Close(1001, "shutting down")
+		<-done
+		r.mu.RLock()
+		_, in := r.conns[c]
+		listed := c.idx >= 0
+		r.mu.RUnlock()
+		if in || listed {
+			t.Fatalf("round %d: a closed connection stayed in the room", i)
 		}
 	}
 }
