@@ -68,6 +68,8 @@ func newRoom(h *Hub, id string) *room {
 const (
 	ringMin = 16
 	ringMax = sendQueue
+	// A ring over ringShrink slots goes back to ringMin when everyone caught up.
+	ringShrink = 4 * ringMin
 	// entrySlab entries are allocated at once: one allocation per entrySlab deliveries
 	// to the room, whatever its size.
 	entrySlab = 64
@@ -145,6 +147,13 @@ func (r *room) fanout(seq uint64, msg []byte) {
 func (r *room) add(e *entry) {
 	h := r.head.Load()
 	g := r.ring.Load()
+	if len(g.slots) > ringShrink && r.caughtUp(h) {
+		// Everyone has written everything: a ring grown for a laggard that caught up
+		// (or left) need not keep its entries and their messages. A writer never reads
+		// an entry below its cursor, and reads the ring after the head it reads.
+		g = &ring{slots: make([]atomic.Pointer[entry], ringMin)}
+		r.ring.Store(g)
+	}
 	for h >= uint64(len(g.slots)) {
 		old := h - uint64(len(g.slots)) // the entry e would overwrite
 		behind := false
@@ -244,6 +253,17 @@ func (r *room) leave(c *Conn) {
 		r.dead = true
 		go r.hub.dropRoom(r)
 	}
+}
+
+// caughtUp reports whether every listed connection has written up to head h; r.mu is
+// held.
+func (r *room) caughtUp(h uint64) bool {
+	for _, c := range r.list {
+		if c.cursor.Load() != h {
+			return false
+		}
+	}
+	return true
 }
 
 // unlist takes c out of the list whose cursors the ring protects, after its writer
