@@ -38,7 +38,7 @@ func benchRoom(n int) (*room, []*Conn) {
 	conns := make([]*Conn, n)
 	for i := range conns {
 		c := newConn(nil, fmt.Sprintf("p%d", i), session.RoleParticipant, &h.stats)
-		c.room = r
+		c.joined.Store(r)
 		r.conns[c] = struct{}{}
 		c.idx = len(r.list)
 		r.list = append(r.list, c)

@@ -51,12 +51,11 @@ const StatusSlowConsumer = websocket.StatusPolicyViolation
 // when it was queued, so the writer sends both in the order they were queued.
 type Conn struct {
 	ws      *websocket.Conn
-	room    *room
 	from    uint64 // the welcome's seq: events up to it are in the welcome already
 	limiter limiter
 
 	idx     int                  // in room.list, under the room's mu; -1 when not in it
-	joined  atomic.Pointer[room] // the room, for Close (join stores it under the room's mu)
+	joined  atomic.Pointer[room] // set by join, under the room's mu; read it with home
 	cursor  atomic.Uint64        // the next ring entry to write; the writer's (and join's)
 	pmu     sync.Mutex
 	priv    []privMsg    // under pmu
@@ -110,8 +109,8 @@ func (c *Conn) enqueue(msg []byte) bool {
 		return false
 	}
 	var pos uint64
-	if c.room != nil {
-		pos = c.room.head.Load()
+	if r := c.home(); r != nil {
+		pos = r.head.Load()
 	}
 	c.pmu.Lock()
 	if len(c.priv) >= sendQueue {
@@ -125,6 +124,9 @@ func (c *Conn) enqueue(msg []byte) bool {
 	c.poke()
 	return true
 }
+
+// home is the room c joined, or nil before.
+func (c *Conn) home() *room { return c.joined.Load() }
 
 // poke wakes the writer if it waits for something to write.
 func (c *Conn) poke() {
@@ -146,7 +148,8 @@ func (c *Conn) slow() {
 
 // pending reports whether there is something to write.
 func (c *Conn) pending() bool {
-	return c.npriv.Load() > 0 || c.room != nil && c.room.head.Load() > c.cursor.Load()
+	r := c.home()
+	return c.npriv.Load() > 0 || r != nil && r.head.Load() > c.cursor.Load()
 }
 
 // await waits until there is something to write; false when Close asked the writer to
@@ -177,7 +180,7 @@ func (c *Conn) await() bool {
 // after a message of c's was queued is not written before it; an own message queued
 // later than head takes the entries before its pos along (they are in the ring).
 func (c *Conn) take(out [][]byte) ([][]byte, bool) {
-	r := c.room
+	r := c.home()
 	var head uint64
 	if r != nil {
 		head = r.head.Load()
@@ -336,10 +339,11 @@ func (c *Conn) pinger() {
 
 // frameGap is the spacing of this connection's frames, by the size of its room.
 func (c *Conn) frameGap() time.Duration {
-	if c.room == nil {
+	r := c.home()
+	if r == nil {
 		return 0
 	}
-	return min(maxFrameGap, time.Duration(c.room.size.Load())*gapPerConn)
+	return min(maxFrameGap, time.Duration(r.size.Load())*gapPerConn)
 }
 
 // Close leaves the room and closes the websocket with code and reason, once. Messages
@@ -347,7 +351,7 @@ func (c *Conn) frameGap() time.Duration {
 func (c *Conn) Close(code websocket.StatusCode, reason string) {
 	c.closeOnce.Do(func() {
 		c.closing.Store(true)
-		r := c.joined.Load()
+		r := c.home()
 		if r != nil {
 			r.leave(c)
 		}

@@ -319,10 +319,11 @@ func (h *Hub) Join(ctx context.Context, ws *websocket.Conn, m Meta, hello Hello)
 	h.stats.Conns.Add(1)
 	c.start()
 	// The current presence is sent to everyone shortly (coalesced); send it to the newcomer now.
-	c.room.mu.RLock()
-	c.enqueue(c.room.presenceLocked())
-	c.room.mu.RUnlock()
-	c.room.welcomePolls(c)
+	r := c.home()
+	r.mu.RLock()
+	c.enqueue(r.presenceLocked())
+	r.mu.RUnlock()
+	r.welcomePolls(c)
 	return c, nil
 }
 

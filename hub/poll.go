@@ -115,7 +115,7 @@ func (h *Hub) vote(ctx context.Context, c *Conn, wsID, ref string, data json.Raw
 		return
 	}
 	h.answer(c, ref, seq, nil)
-	if r := c.room; r != nil {
+	if r := c.home(); r != nil {
 		msg := ballotFor(rd, b)
 		r.vmu.Lock()
 		if r.polls.ballots[v.RoundID] == nil {
@@ -154,7 +154,7 @@ func (h *Hub) estimate(ctx context.Context, c *Conn, wsID, ref string, data json
 		return
 	}
 	h.answer(c, ref, seq, nil)
-	if r := c.room; r != nil {
+	if r := c.home(); r != nil {
 		r.vmu.Lock()
 		if r.polls.estimates[set.ActorID] == nil {
 			r.polls.estimates[set.ActorID] = map[string]session.Estimate{}

@@ -210,10 +210,9 @@ func (r *room) join(c *Conn, build func() ([]byte, uint64, error)) error {
 	// welcome may be older (a snapshot of a replica behind the log) and still need the
 	// events in between.
 	c.from = seq
-	c.room = r
 	c.cursor.Store(r.head.Load())
-	// Close reads joined; it stores closing before, join stores joined before reading
-	// closing: a Close that ran meanwhile either sees the room or is seen here.
+	// Close stores closing, then reads joined; join stores joined, then reads closing: a
+	// Close that ran meanwhile either sees the room or is seen here.
 	c.joined.Store(r)
 	if c.closing.Load() {
 		return errConnClosed

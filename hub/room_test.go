@@ -327,7 +327,6 @@ func testHubRoom(t *testing.T, n int) (*Hub, *room, []*Conn) {
 	r.hub = h
 	for _, c := range conns {
 		c.stats = &h.stats
-		c.joined.Store(r)
 	}
 	return h, r, conns
 }
