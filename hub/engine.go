@@ -15,10 +15,6 @@ var (
 	ErrTooOld      = errors.New("events no longer held")
 	ErrUnavailable = errors.New("store unavailable")
 	ErrClosed      = errors.New("engine closed")
-	// ErrStale answers CastVote and SetEstimate when decide's result names an actor that
-	// MoveActor merged away meanwhile: the caller decided on a state from before the
-	// merge and must decide again on a new one (where that actor is gone).
-	ErrStale = errors.New("decided before a merge")
 )
 
 // Meta is what an engine keeps of a workshop beside its state.
@@ -120,21 +116,19 @@ type Engine interface {
 	// the current one (nil for none), atomically: decide may run more than once and must
 	// be pure. The store checks the new ballot against rd's rules (candidates, the cap per
 	// actor, the dots in all) in the same atomic step. After CloseRound it fails with a
-	// session error "closed"; ErrStale when the new ballot names an actor merged away.
+	// session error "closed".
 	CastVote(ctx context.Context, id string, rd *session.Round, pid string, decide func(session.Ballot) (session.Ballot, error)) (session.Ballot, error)
 	// CloseRound refuses every later CastVote of the round: its ballots are final.
 	CloseRound(ctx context.Context, id, roundID string) error
 	// Ballots returns every ballot of a round by participant.
 	Ballots(ctx context.Context, id, roundID string) (map[string]session.Ballot, error)
 	// SetEstimate replaces pid's estimate of an actor with what decide makes of the
-	// current one (the zero Estimate for none), atomically; ErrStale when the actor was
-	// merged away.
+	// current one (the zero Estimate for none), atomically.
 	SetEstimate(ctx context.Context, id, actorID, pid string, decide func(session.Estimate) (session.Estimate, error)) (session.Estimate, error)
 	// Estimates returns the estimates of the given actors, by actor and participant.
 	Estimates(ctx context.Context, id string, actorIDs []string) (map[string]map[string]session.Estimate, error)
 	// MoveActor moves the ballots (by session.MergeBallot) and the estimates (by
-	// session.MergeEstimate) of actor from onto actor into, after an actor.merge. From
-	// then on a ballot or estimate that names from fails with ErrStale.
+	// session.MergeEstimate) of actor from onto actor into, after an actor.merge.
 	MoveActor(ctx context.Context, id, from, into string, rounds []*session.Round) error
 	// Close stops the engine after pending commits are written.
 	Close() error

@@ -36,7 +36,6 @@ func testEngines(t *testing.T, f engineFactory) {
 	t.Run("VotesConcurrent", func(t *testing.T) { testVotesConcurrent(t, f) })
 	t.Run("PollsCloseMergeDurable", func(t *testing.T) { testPollsCloseMergeDurable(t, f) })
 	t.Run("StoreEnforcesBudget", func(t *testing.T) { testStoreEnforcesBudget(t, f) })
-	t.Run("StaleAfterMerge", func(t *testing.T) { testStaleAfterMerge(t, f) })
 }
 
 func TestLocalEngine(t *testing.T) {
@@ -577,53 +576,5 @@ func testStoreEnforcesBudget(t *testing.T, f engineFactory) {
 	}
 	if _, err := e.CastVote(context.Background(), m.ID, rd, "p0", func(session.Ballot) (session.Ballot, error) { return session.Ballot{a: 3, b: 2}, nil }); err != nil {
 		t.Errorf("a ballot within the rules: %v", err)
-	}
-}
-
-// A vote or estimate decided on a state from before a merge, and stored after MoveActor
-// moved the ballots and estimates, is refused with ErrStale (it would land on the actor
-// merged away: acknowledged, but counted nowhere); one that names only live actors is
-// stored. A vote stored before the move is moved with the rest.
-func testStaleAfterMerge(t *testing.T, f engineFactory) {
-	e := f.open(t)
-	ctx := context.Background()
-	m, st, rd := pollWorkshop(t, e, 1) // dots; the round was opened before the merge
-	a, b, c := st.Actors[0].ID, st.Actors[1].ID, st.Actors[2].ID
-	set := func(pid string, ballot session.Ballot) error {
-		_, err := e.CastVote(ctx, m.ID, rd, pid, func(session.Ballot) (session.Ballot, error) { return ballot, nil })
-		return err
-	}
-	if err := set("p0", session.Ballot{a: 2}); err != nil { // before the merge
-		t.Fatal(err)
-	}
-	if _, err := e.SetEstimate(ctx, m.ID, a, "p0", func(session.Estimate) (session.Estimate, error) {
-		return session.Estimate{Importance: 3}, nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.MoveActor(ctx, m.ID, a, b, []*session.Round{rd}); err != nil {
-		t.Fatal(err)
-	}
-	if err := set("p1", session.Ballot{a: 1}); !errors.Is(err, ErrStale) {
-		t.Errorf("vote for the merged-away actor after the move: %v, want ErrStale", err)
-	}
-	if err := set("p1", session.Ballot{a: 1, c: 1}); !errors.Is(err, ErrStale) {
-		t.Errorf("ballot naming the merged-away actor: %v, want ErrStale", err)
-	}
-	if _, err := e.SetEstimate(ctx, m.ID, a, "p1", func(session.Estimate) (session.Estimate, error) {
-		return session.Estimate{Importance: 1}, nil
-	}); !errors.Is(err, ErrStale) {
-		t.Errorf("estimate of the merged-away actor after the move: %v, want ErrStale", err)
-	}
-	if err := set("p1", session.Ballot{c: 1}); err != nil {
-		t.Errorf("vote for a live actor: %v", err)
-	}
-	got, err := e.Ballots(ctx, m.ID, rd.ID)
-	if err != nil || got["p0"][b] != 2 || got["p0"][a] != 0 || got["p1"][c] != 1 || got["p1"][a] != 0 {
-		t.Errorf("ballots: %v %v; want p0's 2 moved onto b, p1 only c", got, err)
-	}
-	est, err := e.Estimates(ctx, m.ID, []string{a, b})
-	if err != nil || len(est[a]) != 0 || est[b]["p0"].Importance != 3 {
-		t.Errorf("estimates: %v %v; want p0's on b and none on a", est, err)
 	}
 }

@@ -88,7 +88,6 @@ type localWS struct {
 	ballots   map[string]map[string]session.Ballot   // round -> participant -> ballot
 	closed    map[string]bool                        // rounds whose ballots are final
 	estimates map[string]map[string]session.Estimate // actor -> participant -> estimate
-	moved     map[string]bool                        // actors merged away (MoveActor)
 }
 
 type commitReq struct {
@@ -268,7 +267,7 @@ func (l *Local) get(id string) (*localWS, error) {
 // load reads a workshop: its last snapshot, then the events after it.
 func (l *Local) load(id string) (*localWS, error) {
 	w := &localWS{tokens: map[string]string{}, ballots: map[string]map[string]session.Ballot{},
-		closed: map[string]bool{}, estimates: map[string]map[string]session.Estimate{}, moved: map[string]bool{}}
+		closed: map[string]bool{}, estimates: map[string]map[string]session.Estimate{}}
 	var snap snapshot
 	err := l.db.View(func(tx *bbolt.Tx) error {
 		raw := tx.Bucket(bucketMeta).Get([]byte(id))

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -108,9 +107,6 @@ func (l *Local) CastVote(ctx context.Context, id string, rd *session.Round, pid 
 	}
 	nb, err := decide(w.ballots[roundID][pid])
 	if err == nil {
-		err = w.notMoved(slices.Collect(maps.Keys(nb))...)
-	}
-	if err == nil {
 		err = withinRules(rd, nb)
 	}
 	if err != nil {
@@ -135,16 +131,6 @@ func (l *Local) CastVote(ctx context.Context, id string, rd *session.Round, pid 
 		return nil, err
 	}
 	return nb, nil
-}
-
-// notMoved is ErrStale when one of ids was merged away; w.pmu is held.
-func (w *localWS) notMoved(ids ...string) error {
-	for _, id := range ids {
-		if w.moved[id] {
-			return fmt.Errorf("hub: actor %s: %w", id, ErrStale)
-		}
-	}
-	return nil
 }
 
 // withinRules checks a ballot against its round's rules once more, where it is stored
@@ -216,9 +202,6 @@ func (l *Local) SetEstimate(ctx context.Context, id, actorID, pid string, decide
 	}
 	w.pmu.Lock()
 	ne, err := decide(w.estimates[actorID][pid])
-	if err == nil {
-		err = w.notMoved(actorID)
-	}
 	if err != nil {
 		w.pmu.Unlock()
 		return session.Estimate{}, err
@@ -273,7 +256,6 @@ func (l *Local) MoveActor(ctx context.Context, id, from, into string, rounds []*
 		return err
 	}
 	w.pmu.Lock()
-	w.moved[from] = true // a vote or estimate decided before the merge is refused now
 	var puts []kv
 	newBallots := map[string]map[string]session.Ballot{}
 	for _, r := range rounds {

@@ -3,8 +3,6 @@ package hub
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"maps"
 	"slices"
 	"time"
@@ -91,24 +89,20 @@ func (h *Hub) vote(ctx context.Context, c *Conn, wsID, ref string, data json.Raw
 		h.answer(c, ref, 0, err)
 		return
 	}
+	st, seq, err := h.eng.Snapshot(ctx, wsID)
+	if err != nil {
+		h.answer(c, ref, 0, err)
+		return
+	}
 	caller := session.Caller{ID: c.ParticipantID, Role: c.Role}
-	var rd *session.Round
-	var b session.Ballot
-	var seq uint64
-	err = retryStale(ctx, func() error {
-		st, s, err := h.eng.Snapshot(ctx, wsID)
-		if err != nil {
-			return err
-		}
-		seq = s
-		if rd, _ = st.RoundByID(v.RoundID); rd == nil {
-			_, err := session.CastVote(st, caller, v, nil) // says why: not_found, or forbidden first
-			return err
-		}
-		b, err = h.eng.CastVote(ctx, wsID, rd, c.ParticipantID, func(mine session.Ballot) (session.Ballot, error) {
-			return session.CastVote(st, caller, v, mine)
-		})
-		return err
+	rd, _ := st.RoundByID(v.RoundID)
+	if rd == nil {
+		_, err := session.CastVote(st, caller, v, nil) // says why: not_found, or forbidden first
+		h.answer(c, ref, seq, err)
+		return
+	}
+	b, err := h.eng.CastVote(ctx, wsID, rd, c.ParticipantID, func(mine session.Ballot) (session.Ballot, error) {
+		return session.CastVote(st, caller, v, mine)
 	})
 	if err != nil {
 		h.answer(c, ref, seq, err)
@@ -132,22 +126,18 @@ func (h *Hub) vote(ctx context.Context, c *Conn, wsID, ref string, data json.Raw
 
 // estimate runs estimate.set.
 func (h *Hub) estimate(ctx context.Context, c *Conn, wsID, ref string, data json.RawMessage) {
-	var set session.EstimateSet
-	var e session.Estimate
-	var seq uint64
-	err := retryStale(ctx, func() error {
-		st, s, err := h.eng.Snapshot(ctx, wsID)
-		if err != nil {
-			return err
-		}
-		seq = s
-		if set, err = session.DecodeEstimate(st, session.Caller{ID: c.ParticipantID, Role: c.Role}, data); err != nil {
-			return err
-		}
-		e, err = h.eng.SetEstimate(ctx, wsID, set.ActorID, c.ParticipantID, func(cur session.Estimate) (session.Estimate, error) {
-			return set.Apply(cur), nil
-		})
-		return err
+	st, seq, err := h.eng.Snapshot(ctx, wsID)
+	if err != nil {
+		h.answer(c, ref, 0, err)
+		return
+	}
+	set, err := session.DecodeEstimate(st, session.Caller{ID: c.ParticipantID, Role: c.Role}, data)
+	if err != nil {
+		h.answer(c, ref, seq, err)
+		return
+	}
+	e, err := h.eng.SetEstimate(ctx, wsID, set.ActorID, c.ParticipantID, func(cur session.Estimate) (session.Estimate, error) {
+		return set.Apply(cur), nil
 	})
 	if err != nil {
 		h.answer(c, ref, seq, err)
@@ -164,27 +154,6 @@ func (h *Hub) estimate(ctx context.Context, c *Conn, wsID, ref string, data json
 		r.toParticipant(c.ParticipantID, marshal(estimateMsg{Type: "estimate", ActorID: set.ActorID, Mine: e}))
 	}
 	h.notify(wsID, notice{Type: "estimates.changed", ActorID: set.ActorID})
-}
-
-// staleTries bounds how often a vote or estimate is decided again because an actor it
-// names was merged away meanwhile (ErrStale); a replica may need a moment to see the
-// merge. After that the store counts as unavailable (the client sends it again).
-const staleTries = 10
-
-// retryStale runs try again, on a new snapshot, while it fails with ErrStale.
-func retryStale(ctx context.Context, try func() error) error {
-	for i := range staleTries {
-		err := try()
-		if !errors.Is(err, ErrStale) {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(time.Duration(i+1) * 5 * time.Millisecond):
-		}
-	}
-	return fmt.Errorf("hub: %w: an actor keeps being merged away", ErrUnavailable)
 }
 
 // notify publishes a notice to every instance (this one too).

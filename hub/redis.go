@@ -776,7 +776,7 @@ func (e *Redis) Delete(ctx context.Context, id string) error {
 	if err := json.Unmarshal([]byte(raw), &m); err != nil {
 		return fmt.Errorf("hub: delete %s: %w", id, err)
 	}
-	keys := []string{e.kWS(id), e.kLog(id), e.kTok(id), e.kPres(id), e.kClosed(id), e.kMoved(id)}
+	keys := []string{e.kWS(id), e.kLog(id), e.kTok(id), e.kPres(id), e.kClosed(id)}
 	if _, st, _, err := e.load(ctx, id); err == nil {
 		// Ballots of every round and estimates of every actor; those of actors removed
 		// earlier expire with the retention.

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
@@ -18,22 +16,16 @@ import (
 func (e *Redis) kBallots(id, round string) string { return e.prefix + "{" + id + "}:b:" + round }
 func (e *Redis) kClosed(id string) string         { return e.prefix + "{" + id + "}:closed" }
 func (e *Redis) kEst(id, actor string) string     { return e.prefix + "{" + id + "}:est:" + actor }
-func (e *Redis) kMoved(id string) string          { return e.prefix + "{" + id + "}:moved" }
 
 // casScript replaces one participant's ballot or estimate when it still is what the
 // instance decided from, so the ballot that session.CastVote checked is exactly the one
 // replaced. For a ballot it also refuses in a closed round, and enforces the budget itself:
-// only candidates, at most the cap per actor, at most the dots in all. It refuses as
-// 'stale' a value that names an actor merged away (MoveActor adds it to the moved set).
-// KEYS: hash, closed set (or the hash again), moved set. ARGV: round (empty for
-// estimates), participant, expected (empty: none), new (empty: delete), ttl ms, dots in
-// all (0: no total), cap per actor, candidates joined by commas, the actors the new
-// value names joined by commas.
+// only candidates, at most the cap per actor, at most the dots in all.
+// KEYS: hash, closed set (or the hash again). ARGV: round (empty for estimates),
+// participant, expected (empty: none), new (empty: delete), ttl ms, dots in all (0: no
+// total), cap per actor, candidates joined by commas.
 var casScript = redis.NewScript(`
 if ARGV[1] ~= '' and redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then return 'closed' end
-for id in string.gmatch(ARGV[9], '[^,]+') do
-  if redis.call('SISMEMBER', KEYS[3], id) == 1 then return 'stale' end
-end
 local cur = redis.call('HGET', KEYS[1], ARGV[2]) or ''
 if cur ~= ARGV[3] then return 'moved' end
 if ARGV[1] ~= '' and ARGV[4] ~= '' then
@@ -70,21 +62,21 @@ func rulesOf(rd *session.Round) rules {
 }
 
 // cas runs decide on the stored value of field in key and stores the result, again
-// when another writer came between. decide also returns the actors its value names.
-func (e *Redis) cas(ctx context.Context, id, key, closedKey, round string, rl rules, field string, decide func(raw string) (string, []string, error)) error {
+// when another writer came between.
+func (e *Redis) cas(ctx context.Context, key, closedKey, round string, rl rules, field string, decide func(raw string) (string, error)) error {
 	for range maxConflicts {
 		raw, err := e.rdb.HGet(ctx, key, field).Result()
 		if err != nil && !errors.Is(err, redis.Nil) {
 			return unavailable("read", err)
 		}
-		next, names, err := decide(raw)
+		next, err := decide(raw)
 		if err != nil {
 			return err
 		}
 		if next == raw {
 			return nil
 		}
-		res, err := casScript.Run(ctx, e.rdb, []string{key, closedKey, e.kMoved(id)}, round, field, raw, next, e.ttl.Milliseconds(), rl.dots, rl.per, rl.candidates, strings.Join(names, ",")).Text()
+		res, err := casScript.Run(ctx, e.rdb, []string{key, closedKey}, round, field, raw, next, e.ttl.Milliseconds(), rl.dots, rl.per, rl.candidates).Text()
 		if err != nil {
 			return unavailable("write", err)
 		}
@@ -97,8 +89,6 @@ func (e *Redis) cas(ctx context.Context, id, key, closedKey, round string, rl ru
 			return session.Errorf(session.CodeBudget, "over the budget of this round")
 		case "invalid":
 			return session.Errorf(session.CodeInvalid, "this actor is not a candidate in this round")
-		case "stale":
-			return fmt.Errorf("hub: %s: %w", key, ErrStale)
 		}
 	}
 	return fmt.Errorf("hub: %s: %w: too many conflicts", key, ErrUnavailable)
@@ -107,19 +97,19 @@ func (e *Redis) cas(ctx context.Context, id, key, closedKey, round string, rl ru
 // CastVote decides and stores pid's ballot with a compare-and-set script.
 func (e *Redis) CastVote(ctx context.Context, id string, rd *session.Round, pid string, decide func(session.Ballot) (session.Ballot, error)) (session.Ballot, error) {
 	var out session.Ballot
-	err := e.cas(ctx, id, e.kBallots(id, rd.ID), e.kClosed(id), rd.ID, rulesOf(rd), pid, func(raw string) (string, []string, error) {
+	err := e.cas(ctx, e.kBallots(id, rd.ID), e.kClosed(id), rd.ID, rulesOf(rd), pid, func(raw string) (string, error) {
 		var cur session.Ballot
 		if raw != "" {
 			if err := json.Unmarshal([]byte(raw), &cur); err != nil {
-				return "", nil, fmt.Errorf("hub: ballot: %w", err)
+				return "", fmt.Errorf("hub: ballot: %w", err)
 			}
 		}
 		nb, err := decide(cur)
 		if err != nil {
-			return "", nil, err
+			return "", err
 		}
 		out = nb
-		return string(ballotValue(nb)), slices.Collect(maps.Keys(nb)), nil
+		return string(ballotValue(nb)), nil
 	})
 	if err != nil {
 		return nil, err
@@ -160,23 +150,23 @@ func (e *Redis) Ballots(ctx context.Context, id, roundID string) (map[string]ses
 func (e *Redis) SetEstimate(ctx context.Context, id, actorID, pid string, decide func(session.Estimate) (session.Estimate, error)) (session.Estimate, error) {
 	var out session.Estimate
 	key := e.kEst(id, actorID)
-	err := e.cas(ctx, id, key, key, "", rules{}, pid, func(raw string) (string, []string, error) {
+	err := e.cas(ctx, key, key, "", rules{}, pid, func(raw string) (string, error) {
 		var cur session.Estimate
 		if raw != "" {
 			if err := json.Unmarshal([]byte(raw), &cur); err != nil {
-				return "", nil, fmt.Errorf("hub: estimate: %w", err)
+				return "", fmt.Errorf("hub: estimate: %w", err)
 			}
 		}
 		ne, err := decide(cur)
 		if err != nil {
-			return "", nil, err
+			return "", err
 		}
 		out = ne
 		if ne.Empty() {
-			return "", []string{actorID}, nil
+			return "", nil
 		}
 		b, _ := json.Marshal(ne)
-		return string(b), []string{actorID}, nil
+		return string(b), nil
 	})
 	if err != nil {
 		return session.Estimate{}, err
@@ -223,14 +213,8 @@ func (e *Redis) watch(ctx context.Context, fn func(*redis.Tx) error, keys ...str
 }
 
 // MoveActor moves ballots and estimates of from onto into, in one transaction per key
-// group (WATCH, so a concurrent vote or estimate makes it run again). Each transaction
-// also adds from to the moved set, so that a vote or estimate decided before the merge
-// and stored after its transaction is refused as stale.
+// group (WATCH, so a concurrent vote or estimate makes it run again).
 func (e *Redis) MoveActor(ctx context.Context, id, from, into string, rounds []*session.Round) error {
-	moved := func(p redis.Pipeliner) {
-		p.SAdd(ctx, e.kMoved(id), from)
-		p.PExpire(ctx, e.kMoved(id), e.ttl)
-	}
 	for _, r := range rounds {
 		key := e.kBallots(id, r.ID)
 		err := e.watch(ctx, func(tx *redis.Tx) error {
@@ -239,7 +223,6 @@ func (e *Redis) MoveActor(ctx context.Context, id, from, into string, rounds []*
 				return err
 			}
 			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-				moved(p)
 				for pid, v := range raw {
 					var b session.Ballot
 					if json.Unmarshal([]byte(v), &b) != nil || b[from] == 0 {
@@ -283,7 +266,6 @@ func (e *Redis) MoveActor(ctx context.Context, id, from, into string, rounds []*
 			}
 			p.PExpire(ctx, ik, e.ttl)
 			p.Del(ctx, fk)
-			moved(p)
 			return nil
 		})
 		return err
