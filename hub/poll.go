@@ -144,6 +144,16 @@ func (h *Hub) estimate(ctx context.Context, c *Conn, wsID, ref string, data json
 		return
 	}
 	h.answer(c, ref, seq, nil)
+	// Decided on a state from before a merge of this actor and stored after the merge
+	// moved its estimates: move them again, so that they count where the actor went.
+	if cur, _, err := h.eng.Snapshot(ctx, wsID); err == nil {
+		if into := cur.MergedInto(set.ActorID); into != "" {
+			if err := h.eng.MoveActor(ctx, wsID, set.ActorID, into, nil); err != nil {
+				h.log.Error("move estimates after a merge", "workshop", wsID, "err", err)
+			}
+			h.notify(wsID, notice{Type: "estimates.changed", ActorID: into})
+		}
+	}
 	if r := c.home(); r != nil {
 		r.vmu.Lock()
 		if r.polls.estimates[set.ActorID] == nil {
@@ -179,10 +189,17 @@ func (h *Hub) afterCommit(wsID string, ev *session.Event, st *session.State) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		if err := h.eng.MoveActor(ctx, wsID, d.ID, d.Into, st.Rounds); err != nil {
+		// Where d.ID's votes belong now: a later merge of d.Into may have committed (and
+		// moved) already. Reads fold ballots through the merges anyway (FoldBallots);
+		// estimates are only read where they are stored.
+		into, rounds := d.Into, st.Rounds
+		if cur, _, err := h.eng.Snapshot(ctx, wsID); err == nil && cur.MergedInto(d.ID) != "" {
+			into, rounds = cur.MergedInto(d.ID), cur.Rounds
+		}
+		if err := h.eng.MoveActor(ctx, wsID, d.ID, into, rounds); err != nil {
 			h.log.Error("move ballots and estimates", "workshop", wsID, "err", err)
 		}
-		h.notify(wsID, notice{Type: "estimates.changed", ActorID: d.Into})
+		h.notify(wsID, notice{Type: "estimates.changed", ActorID: into})
 		h.notify(wsID, notice{Type: "estimates.changed", ActorID: d.ID})
 		for _, r := range st.Rounds {
 			h.notify(wsID, notice{Type: "tally.changed", RoundID: r.ID})
@@ -275,7 +292,7 @@ func (r *room) refreshPolls() {
 		if err != nil {
 			continue
 		}
-		r.setBallots(rd, ballots, true)
+		r.setBallots(rd, st.FoldBallots(rd, ballots), true)
 	}
 	if len(actors) > 0 {
 		est, err := r.hub.eng.Estimates(ctx, r.id, actors)
@@ -300,7 +317,7 @@ func (r *room) loadPolls(ctx context.Context) bool {
 		if err != nil {
 			return false
 		}
-		r.setBallots(rd, ballots, false)
+		r.setBallots(rd, st.FoldBallots(rd, ballots), false)
 		rounds = append(rounds, rd.ID)
 	}
 	ids := make([]string, len(st.Actors))
@@ -319,8 +336,8 @@ func (r *room) loadPolls(ctx context.Context) bool {
 	return true
 }
 
-// setBallots takes a round's ballots and, when send, sends changed ballots to their
-// participants here; r.vmu is held.
+// setBallots takes a round's ballots, folded through the merges (FoldBallots), and,
+// when send, sends changed ballots to their participants here; r.vmu is held.
 func (r *room) setBallots(rd *session.Round, ballots map[string]session.Ballot, send bool) {
 	old := r.polls.ballots[rd.ID]
 	r.polls.ballots[rd.ID] = ballots

@@ -67,6 +67,7 @@ func (s *server) exportWorkshop(c echo.Context) error {
 		if err != nil {
 			return err
 		}
+		ballots = st.FoldBallots(r, ballots) // a ballot not moved by a merge yet counts where it went
 		tally, voters := session.Tally(r, ballots)
 		xr := exportRound{ID: r.ID, Tally: tally, Voters: voters}
 		if !r.Anonymous {

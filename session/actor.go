@@ -103,7 +103,7 @@ func actorAdd(s *State, c Caller, data []byte, env Env) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	if a, _ := s.Actor(id); a != nil {
+	if a, _ := s.Actor(id); a != nil || s.Merged[id] != "" { // sent again: added before
 		return Result{State: s, ID: id}, nil
 	}
 	if !f.Name.Set {

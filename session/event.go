@@ -159,6 +159,11 @@ func ApplyEvent(s *State, ev Event) (*State, error) {
 		}
 		n.Actors = replaced(s.Actors, i, d.Actor)
 		n.dropActor(d.ID, d.Into)
+		n.Merged = maps.Clone(s.Merged)
+		if n.Merged == nil {
+			n.Merged = map[string]string{}
+		}
+		n.Merged[d.ID] = d.Into
 	case *RankingData:
 		n.Actors = make([]*Actor, len(s.Actors))
 		for i, a := range s.Actors {

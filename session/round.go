@@ -151,6 +151,6 @@ func roundClose(s *State, c Caller, data []byte, env Env) (Result, error) {
 	r := *old
 	now := env.Now
 	r.Status, r.ClosedAt = RoundStatusClosed, &now
-	r.Tally, r.Voters = Tally(old, ballots)
+	r.Tally, r.Voters = s.TallyOf(old, ballots)
 	return emit(s, Event{Name: EvRoundClosed, By: c.ID, Data: &RoundData{Round: &r}}, "")
 }

@@ -28,6 +28,10 @@ type State struct {
 	// Baseline is the arena analysis as it stood when the workshop left step 2 (nil until
 	// then); step 6 compares the actors against it. Actors added later have no entry.
 	Baseline map[string]*ActorBaseline `json:"baseline"`
+	// Merged says where each merged-away actor went (id → into), so that a ballot stored
+	// or decided before a merge still counts for into wherever it is read (FoldBallot),
+	// and a resent actor.add of a merged id adds nothing. An extension of PROTOCOL.md.
+	Merged map[string]string `json:"merged,omitempty"`
 }
 
 // Actor is one row of the arena analysis.

@@ -63,6 +63,7 @@ func CastVote(s *State, c Caller, v Vote, mine Ballot) (Ballot, error) {
 	if r.Status != RoundStatusOpen {
 		return nil, &Error{Code: CodeClosed, Message: "this round is closed", Field: "roundId"}
 	}
+	mine = s.FoldBallot(r, mine)
 	if a, _ := s.Actor(v.ActorID); a == nil {
 		return nil, notFound("actorId", "actor", v.ActorID)
 	}
@@ -150,6 +151,63 @@ func Tally(r *Round, ballots map[string]Ballot) (tally map[string]int, voters in
 		}
 	}
 	return tally, voters
+}
+
+// FoldBallot returns b as if every merge recorded in s came after it: counts on a
+// merged-away actor move, by MergeBallot, onto the actor at the end of its merges. A
+// ballot is read folded wherever it counts (CastVote, TallyOf, the ballot message), so
+// a ballot stored or decided before a merge, and not (yet) moved by the store, counts
+// for the actor it went into. It never changes b.
+func (s *State) FoldBallot(r *Round, b Ballot) Ballot {
+	out := b
+	for id, n := range b {
+		if n <= 0 {
+			continue
+		}
+		if into := s.MergedInto(id); into != "" {
+			out = MergeBallot(r, out, id, into)
+		}
+	}
+	return out
+}
+
+// FoldBallots is FoldBallot of each ballot (participant id → ballot); ballots itself
+// when s records no merge.
+func (s *State) FoldBallots(r *Round, ballots map[string]Ballot) map[string]Ballot {
+	if len(s.Merged) == 0 {
+		return ballots
+	}
+	folded := make(map[string]Ballot, len(ballots))
+	for pid, b := range ballots {
+		folded[pid] = s.FoldBallot(r, b)
+	}
+	return folded
+}
+
+// TallyOf is Tally over the ballots folded through s's merges.
+func (s *State) TallyOf(r *Round, ballots map[string]Ballot) (tally map[string]int, voters int) {
+	return Tally(r, s.FoldBallots(r, ballots))
+}
+
+// MergedInto is the actor that a merged-away actor's votes and estimates belong to now:
+// the end of its chain of merges, or "" when id was not merged or the chain ends at an
+// actor that is gone.
+func (s *State) MergedInto(id string) string {
+	into, ok := s.Merged[id]
+	if !ok {
+		return ""
+	}
+	for hops := 0; ok && hops < len(s.Merged); hops++ {
+		id = into
+		into, ok = s.Merged[id]
+	}
+	if ok { // a cycle: merges never make one, but stay safe
+		return ""
+	}
+	if a, _ := s.Actor(id); a == nil || id == "" {
+		return ""
+	}
+	return id
 }
 
 // MergeBallot returns b after actor from was merged into actor into: from's count moves

@@ -342,3 +342,49 @@ func TestVoteFlow(t *testing.T) {
 	s = r.State
 	cast(participant2, idActorC, 0, session.CodeClosed)
 }
+
+// A ballot stored or decided before an actor.merge counts for the actor merged into,
+// whether the store moved it yet or not: CastVote, TallyOf (round.close) and
+// FoldBallot read it folded through the merges, following chains, capped like
+// MergeBallot.
+func TestBallotsFoldedThroughMerges(t *testing.T) {
+	s := openRound(t, fixture(t), `{"id":"`+idRound1+`","mode":"dots","dots":5,"maxPerActor":3,"candidates":["`+idActorA+`","`+idActorB+`","`+idActorC+`"]}`)
+	before := session.Ballot{idActorA: 2} // stored before the merge, not moved yet
+	s = must(t, s, facilitator, session.OpActorMerge, `{"id":"`+idActorA+`","into":"`+idActorB+`"}`)
+	if got := s.Merged[idActorA]; got != idActorB {
+		t.Fatalf("merged %v, want A → B", s.Merged)
+	}
+	r := s.Rounds[0]
+	if got := s.FoldBallot(r, before); !reflect.DeepEqual(got, session.Ballot{idActorB: 2}) {
+		t.Errorf("folded %v, want B:2", got)
+	}
+	if !reflect.DeepEqual(before, session.Ballot{idActorA: 2}) {
+		t.Error("FoldBallot changed its input")
+	}
+	// A vote on the merged state keeps the dots that were on A (now on B).
+	b, err := session.CastVote(s, session.Caller{ID: idP1, Role: session.RoleParticipant}, session.Vote{RoundID: idRound1, ActorID: idActorC, Count: 1}, before)
+	if err != nil || !reflect.DeepEqual(b, session.Ballot{idActorB: 2, idActorC: 1}) {
+		t.Errorf("vote after the merge: %v, %v; want B:2 C:1", b, err)
+	}
+	// The budget counts the folded dots: A:2 and B:1 are B:3 now, and 3 more on C is 6.
+	if _, err := session.CastVote(s, session.Caller{ID: idP1, Role: session.RoleParticipant}, session.Vote{RoundID: idRound1, ActorID: idActorC, Count: 3}, session.Ballot{idActorA: 2, idActorB: 1}); session.ErrorCode(err) != session.CodeBudget {
+		t.Errorf("over the budget with folded dots: %v, want budget", err)
+	}
+	// A chain: B into C. Ballots on A and on B (capped at 3 per actor) end on C.
+	s2 := must(t, s, facilitator, session.OpActorMerge, `{"id":"`+idActorB+`","into":"`+idActorC+`"}`)
+	ballots := map[string]session.Ballot{idP1: {idActorA: 2, idActorB: 2}, idP2: {idActorB: 1}}
+	tally, voters := s2.TallyOf(s2.Rounds[0], ballots)
+	if !reflect.DeepEqual(tally, map[string]int{idActorC: 4}) || voters != 2 {
+		t.Errorf("tally through A → B → C: %v, %d voters; want C:4 (3 capped + 1), 2 voters", tally, voters)
+	}
+	// round.close folds too.
+	closed := closeRound(t, s2, idRound1, ballots)
+	if got := closed.Rounds[0].Tally; !reflect.DeepEqual(got, map[string]int{idActorC: 4}) {
+		t.Errorf("closed tally %v, want C:4", got)
+	}
+	// A resent actor.add of a merged-away id adds nothing and answers its id.
+	res := applyOK(t, s2, facilitator, session.OpActorAdd, `{"id":"`+idActorA+`","name":"again"}`)
+	if res.Event != nil || res.ID != idActorA || len(res.State.Actors) != len(s2.Actors) {
+		t.Errorf("re-add of a merged id: event %v, id %q, %d actors", res.Event, res.ID, len(res.State.Actors))
+	}
+}
