@@ -103,7 +103,10 @@ func actorAdd(s *State, c Caller, data []byte, env Env) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	if a, _ := s.Actor(id); a != nil || s.Merged[id] != "" { // sent again: added before
+	if _, gone := s.Gone[id]; gone { // sent again after the actor left: added before
+		return Result{State: s, ID: id}, nil
+	}
+	if a, _ := s.Actor(id); a != nil {
 		return Result{State: s, ID: id}, nil
 	}
 	if !f.Name.Set {

@@ -159,11 +159,6 @@ func ApplyEvent(s *State, ev Event) (*State, error) {
 		}
 		n.Actors = replaced(s.Actors, i, d.Actor)
 		n.dropActor(d.ID, d.Into)
-		n.Merged = maps.Clone(s.Merged)
-		if n.Merged == nil {
-			n.Merged = map[string]string{}
-		}
-		n.Merged[d.ID] = d.Into
 	case *RankingData:
 		n.Actors = make([]*Actor, len(s.Actors))
 		for i, a := range s.Actors {
@@ -216,7 +211,8 @@ func ApplyEvent(s *State, ev Event) (*State, error) {
 
 // dropActor removes actor id from n: from the actors, from the ranking (the ranks behind
 // it move up by one, so the ranking stays 1..k without holes) and from every round's
-// candidates and tally. When id was merged into another actor (into != ""), a tally's
+// candidates and tally, and records where it went in Gone. When id was merged into
+// another actor (into != ""), a tally's
 // count of id moves onto into where into is a candidate of that round; such a tally is a
 // sum over voters, so unlike a ballot it is not capped at maxPerActor. Elsewhere the
 // count is dropped, as on a removal. The baseline keeps id: step 6 can show what left.
@@ -227,6 +223,11 @@ func (n *State) dropActor(id, into string) {
 		return
 	}
 	n.Actors = without(n.Actors, i)
+	n.Gone = maps.Clone(n.Gone)
+	if n.Gone == nil {
+		n.Gone = map[string]string{}
+	}
+	n.Gone[id] = into
 	if a.Rank > 0 {
 		for j, b := range n.Actors {
 			if b.Rank > a.Rank {

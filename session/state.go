@@ -28,10 +28,11 @@ type State struct {
 	// Baseline is the arena analysis as it stood when the workshop left step 2 (nil until
 	// then); step 6 compares the actors against it. Actors added later have no entry.
 	Baseline map[string]*ActorBaseline `json:"baseline"`
-	// Merged says where each merged-away actor went (id → into), so that a ballot stored
-	// or decided before a merge still counts for into wherever it is read (FoldBallot),
-	// and a resent actor.add of a merged id adds nothing. An extension of PROTOCOL.md.
-	Merged map[string]string `json:"merged,omitempty"`
+	// Gone says where each actor that left went: id → the actor it was merged into, or
+	// "" when it was removed. A ballot stored or decided before a merge still counts for
+	// the actor merged into wherever it is read (FoldBallot), and an actor.add sent again
+	// with the id of an actor that left adds nothing. An extension of PROTOCOL.md.
+	Gone map[string]string `json:"gone,omitempty"`
 }
 
 // Actor is one row of the arena analysis.

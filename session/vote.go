@@ -174,7 +174,7 @@ func (s *State) FoldBallot(r *Round, b Ballot) Ballot {
 // FoldBallots is FoldBallot of each ballot (participant id → ballot); ballots itself
 // when s records no merge.
 func (s *State) FoldBallots(r *Round, ballots map[string]Ballot) map[string]Ballot {
-	if len(s.Merged) == 0 {
+	if len(s.Gone) == 0 {
 		return ballots
 	}
 	folded := make(map[string]Ballot, len(ballots))
@@ -193,15 +193,15 @@ func (s *State) TallyOf(r *Round, ballots map[string]Ballot) (tally map[string]i
 // the end of its chain of merges, or "" when id was not merged or the chain ends at an
 // actor that is gone.
 func (s *State) MergedInto(id string) string {
-	into, ok := s.Merged[id]
-	if !ok {
+	into, ok := s.Gone[id]
+	if !ok || into == "" {
 		return ""
 	}
-	for hops := 0; ok && hops < len(s.Merged); hops++ {
+	for hops := 0; ok && into != "" && hops <= len(s.Gone); hops++ {
 		id = into
-		into, ok = s.Merged[id]
+		into, ok = s.Gone[id]
 	}
-	if ok { // a cycle: merges never make one, but stay safe
+	if ok { // the chain ends at a removed actor (or loops, which merges never make)
 		return ""
 	}
 	if a, _ := s.Actor(id); a == nil || id == "" {

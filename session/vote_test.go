@@ -351,8 +351,8 @@ func TestBallotsFoldedThroughMerges(t *testing.T) {
 	s := openRound(t, fixture(t), `{"id":"`+idRound1+`","mode":"dots","dots":5,"maxPerActor":3,"candidates":["`+idActorA+`","`+idActorB+`","`+idActorC+`"]}`)
 	before := session.Ballot{idActorA: 2} // stored before the merge, not moved yet
 	s = must(t, s, facilitator, session.OpActorMerge, `{"id":"`+idActorA+`","into":"`+idActorB+`"}`)
-	if got := s.Merged[idActorA]; got != idActorB {
-		t.Fatalf("merged %v, want A → B", s.Merged)
+	if got := s.Gone[idActorA]; got != idActorB {
+		t.Fatalf("gone %v, want A → B", s.Gone)
 	}
 	r := s.Rounds[0]
 	if got := s.FoldBallot(r, before); !reflect.DeepEqual(got, session.Ballot{idActorB: 2}) {
@@ -382,9 +382,16 @@ func TestBallotsFoldedThroughMerges(t *testing.T) {
 	if got := closed.Rounds[0].Tally; !reflect.DeepEqual(got, map[string]int{idActorC: 4}) {
 		t.Errorf("closed tally %v, want C:4", got)
 	}
-	// A resent actor.add of a merged-away id adds nothing and answers its id.
-	res := applyOK(t, s2, facilitator, session.OpActorAdd, `{"id":"`+idActorA+`","name":"again"}`)
-	if res.Event != nil || res.ID != idActorA || len(res.State.Actors) != len(s2.Actors) {
-		t.Errorf("re-add of a merged id: event %v, id %q, %d actors", res.Event, res.ID, len(res.State.Actors))
+	// A resent actor.add of a merged-away or removed id adds nothing and answers its id.
+	s3 := must(t, s2, facilitator, session.OpActorRemove, `{"id":"`+idActorC+`"}`)
+	for _, id := range []string{idActorA, idActorC} {
+		res := applyOK(t, s3, facilitator, session.OpActorAdd, `{"id":"`+id+`","name":"again"}`)
+		if res.Event != nil || res.ID != id || len(res.State.Actors) != len(s3.Actors) {
+			t.Errorf("re-add of %s: event %v, id %q, %d actors", id, res.Event, res.ID, len(res.State.Actors))
+		}
+	}
+	// A chain that ends at a removed actor folds nowhere: the dots are returned.
+	if got := s3.FoldBallot(s3.Rounds[0], session.Ballot{idActorA: 2}); !reflect.DeepEqual(got, session.Ballot{idActorA: 2}) || s3.MergedInto(idActorA) != "" {
+		t.Errorf("fold through a removed actor: %v, into %q", got, s3.MergedInto(idActorA))
 	}
 }
