@@ -144,12 +144,15 @@ func (h *Hub) estimate(ctx context.Context, c *Conn, wsID, ref string, data json
 		return
 	}
 	h.answer(c, ref, seq, nil)
-	// Decided on a state from before a merge of this actor and stored after the merge
-	// moved its estimates: move them again, so that they count where the actor went.
+	// Decided on a state from before a merge of this actor and stored after it: set the
+	// same fields where the actor went, as if it came after the merge (reads fold what is
+	// left on the merged-away actor, where the fields already set on into win).
 	if cur, _, err := h.eng.Snapshot(ctx, wsID); err == nil {
 		if into := cur.MergedInto(set.ActorID); into != "" {
-			if err := h.eng.MoveActor(ctx, wsID, set.ActorID, into, nil); err != nil {
-				h.log.Error("move estimates after a merge", "workshop", wsID, "err", err)
+			if _, err := h.eng.SetEstimate(ctx, wsID, into, c.ParticipantID, func(cur session.Estimate) (session.Estimate, error) {
+				return set.Apply(cur), nil
+			}); err != nil {
+				h.log.Error("estimate after a merge", "workshop", wsID, "err", err)
 			}
 			h.notify(wsID, notice{Type: "estimates.changed", ActorID: into})
 		}
@@ -164,6 +167,17 @@ func (h *Hub) estimate(ctx context.Context, c *Conn, wsID, ref string, data json
 		r.toParticipant(c.ParticipantID, marshal(estimateMsg{Type: "estimate", ActorID: set.ActorID, Mine: e}))
 	}
 	h.notify(wsID, notice{Type: "estimates.changed", ActorID: set.ActorID})
+}
+
+// ReadEstimates reads the estimates of actors in workshop id, folded through the merges
+// of st (session.State.FoldEstimates): an estimate that reached an actor after it was
+// merged away counts where it went.
+func ReadEstimates(ctx context.Context, eng Engine, id string, st *session.State, actors []string) (map[string]map[string]session.Estimate, error) {
+	raw, err := eng.Estimates(ctx, id, append(slices.Clone(actors), st.GoneInto(actors)...))
+	if err != nil {
+		return nil, err
+	}
+	return st.FoldEstimates(actors, raw), nil
 }
 
 // notify publishes a notice to every instance (this one too).
@@ -295,7 +309,7 @@ func (r *room) refreshPolls() {
 		r.setBallots(rd, st.FoldBallots(rd, ballots), true)
 	}
 	if len(actors) > 0 {
-		est, err := r.hub.eng.Estimates(ctx, r.id, actors)
+		est, err := ReadEstimates(ctx, r.hub.eng, r.id, st, actors)
 		if err == nil {
 			for a, m := range est {
 				r.setEstimates(a, m, true)
@@ -324,7 +338,7 @@ func (r *room) loadPolls(ctx context.Context) bool {
 	for i, a := range st.Actors {
 		ids[i] = a.ID
 	}
-	est, err := r.hub.eng.Estimates(ctx, r.id, ids)
+	est, err := ReadEstimates(ctx, r.hub.eng, r.id, st, ids)
 	if err != nil {
 		return false
 	}

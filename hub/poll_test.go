@@ -82,22 +82,29 @@ func TestVotesAndEstimatesRacingAMerge(t *testing.T) {
 		t.Errorf("tally after a vote decided before the merge: %v (%d voters), want B:2", tally, voters)
 	}
 
-	// 2. The same for an estimate: it ends on B, where the merge put the others.
+	// 2. The same for an estimate, over an older one on A: the newer value wins on B;
+	// and a later merge of B into C, not moved yet, still reads it on C.
 	m, st, _ = pollWorkshop(t, l, 1)
-	a, b = st.Actors[0].ID, st.Actors[1].ID
-	eng.merge = func() { merge(m, a, b, true) }
+	a, b, cc := st.Actors[0].ID, st.Actors[1].ID, st.Actors[2].ID
+	h.estimate(ctx, c, m.ID, "e0", fmt.Appendf(nil, `{"actorId":%q,"importance":1}`, a))
+	answer(c)
+	eng.merge = func() { after = merge(m, a, b, true) }
 	h.estimate(ctx, c, m.ID, "e1", fmt.Appendf(nil, `{"actorId":%q,"importance":3}`, a))
 	if got := answer(c); !strings.Contains(got, `"type":"ack"`) {
 		t.Fatalf("estimate: %s", got)
 	}
-	est, _ := l.Estimates(ctx, m.ID, []string{a, b})
-	if len(est[a]) != 0 || est[b]["p0"].Importance != 3 {
-		t.Errorf("estimates after one decided before the merge: %v, want p0's on B", est)
+	est, err := ReadEstimates(ctx, l, m.ID, after, []string{a, b})
+	if err != nil || len(est[a]) != 0 || est[b]["p0"].Importance != 3 {
+		t.Errorf("estimates after one decided before the merge: %v %v, want p0's 3 on B", est, err)
+	}
+	after = merge(m, b, cc, false)
+	if est, err := ReadEstimates(ctx, l, m.ID, after, []string{cc}); err != nil || est[cc]["p0"].Importance != 3 {
+		t.Errorf("estimates of C after B → C, not moved: %v %v, want p0's 3", est, err)
 	}
 
 	// 3. Dots on A, then the merge commits; a vote on C before MoveActor ran keeps them.
 	m, st, rd = pollWorkshop(t, l, 1)
-	a, b, cc := st.Actors[0].ID, st.Actors[1].ID, st.Actors[2].ID
+	a, b, cc = st.Actors[0].ID, st.Actors[1].ID, st.Actors[2].ID
 	h.vote(ctx, c, m.ID, "v2", fmt.Appendf(nil, `{"roundId":%q,"actorId":%q,"count":2}`, rd.ID, a))
 	answer(c)
 	merge(m, a, b, false) // MoveActor has not run yet

@@ -14,6 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/arena-workshop/arena/hub"
 	"github.com/arena-workshop/arena/session"
 )
 
@@ -69,6 +70,9 @@ func (s *server) exportWorkshop(c echo.Context) error {
 		}
 		ballots = st.FoldBallots(r, ballots) // a ballot not moved by a merge yet counts where it went
 		tally, voters := session.Tally(r, ballots)
+		if r.Status == session.RoundStatusClosed && r.Tally != nil {
+			tally, voters = r.Tally, r.Voters // final; later merges and removals changed it as the state shows it
+		}
 		xr := exportRound{ID: r.ID, Tally: tally, Voters: voters}
 		if !r.Anonymous {
 			xr.Ballots = map[string]map[string]int{}
@@ -84,7 +88,7 @@ func (s *server) exportWorkshop(c echo.Context) error {
 	for i, a := range st.Actors {
 		ids[i] = a.ID
 	}
-	est, err := eng.Estimates(ctx, m.ID, ids)
+	est, err := hub.ReadEstimates(ctx, eng, m.ID, st, ids)
 	if err != nil {
 		return err
 	}

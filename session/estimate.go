@@ -3,7 +3,9 @@ package session
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"math"
+	"slices"
 )
 
 // Form is a placement on the six dimensions of worksheet 1 ("Vormen van samenwerking"),
@@ -293,3 +295,40 @@ func Aggregate(actorID string, es []Estimate) EstimatesMessage {
 
 // round2 rounds x to 2 decimals, the precision a client shows.
 func round2(x float64) float64 { return math.Round(x*100) / 100 }
+
+// GoneInto returns the ids of the actors that left and whose estimates belong to one of
+// actors now (MergedInto), sorted.
+func (s *State) GoneInto(actors []string) []string {
+	var out []string
+	for id := range s.Gone {
+		if into := s.MergedInto(id); into != "" && slices.Contains(actors, into) {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// FoldEstimates folds estimates read by actor (raw: actor → participant → estimate, for
+// actors and GoneInto(actors)) through the merges, as FoldBallot does ballots: an
+// estimate stored on an actor merged away (before the store moved it, or after, decided
+// on a state from before the merge) fills the fields its participant left empty on the
+// actor it went into (MergeEstimate). Each of actors gets an entry; one that left has
+// none of its own.
+func (s *State) FoldEstimates(actors []string, raw map[string]map[string]Estimate) map[string]map[string]Estimate {
+	out := make(map[string]map[string]Estimate, len(actors))
+	for _, a := range actors {
+		m := map[string]Estimate{}
+		if _, gone := s.Gone[a]; !gone {
+			maps.Copy(m, raw[a])
+		}
+		out[a] = m
+	}
+	for _, g := range s.GoneInto(actors) {
+		into := out[s.MergedInto(g)]
+		for pid, e := range raw[g] {
+			into[pid] = MergeEstimate(e, into[pid])
+		}
+	}
+	return out
+}

@@ -166,12 +166,14 @@ function upsert(list, item) {
 
 // dropActor removes an actor everywhere it appears, as the server does: the ranks behind it
 // move up by one so the ranking stays without holes, and it leaves every round's candidates
-// and tallies. When it was merged into another actor, a tally's count of it moves onto that
-// actor where that one is a candidate of the round (a tally is a sum, so it is not capped).
+// and tallies, and it is recorded in s.gone. When it was merged into another actor, a tally's
+// count of it moves onto that actor where that one is a candidate of the round (a tally is a
+// sum, so it is not capped).
 function dropActor(s, id, into) {
   const i = s.actors.findIndex((a) => a.id === id);
   if (i < 0) return;
   const [gone] = s.actors.splice(i, 1);
+  s.gone = { ...(s.gone || {}), [id]: into || '' }; // where it went (PROTOCOL.md extensions)
   if (gone.rank > 0) {
     for (const a of s.actors) {
       if (a.rank > gone.rank) {
