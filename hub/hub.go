@@ -64,15 +64,14 @@ func New(eng Engine, log *slog.Logger) *Hub {
 	h := &Hub{eng: eng, log: log, rooms: map[string]*room{}, conns: map[*Conn]struct{}{}, instance: uuid.NewString(), stop: make(chan struct{})}
 	eng.SetDeliver(h.deliver)
 	eng.SetLive(h.onLive)
-	go h.beat()
-	go h.watchWrites()
+	go h.every(shareBeat, h.beat)
+	go h.every(time.Second, h.closeStalled)
 	return h
 }
 
-// watchWrites closes, every second, the connections whose write has taken longer than
-// writeWait (a phone gone without closing): one watchdog instead of a timer a frame.
-func (h *Hub) watchWrites() {
-	t := time.NewTicker(time.Second)
+// every runs fn every d until the hub stops.
+func (h *Hub) every(d time.Duration, fn func()) {
+	t := time.NewTicker(d)
 	defer t.Stop()
 	for {
 		select {
@@ -80,14 +79,21 @@ func (h *Hub) watchWrites() {
 			return
 		case <-t.C:
 		}
-		now := time.Now().UnixNano()
-		h.mu.Lock()
-		for c := range h.conns {
-			if c.stalled(now) {
-				go c.ws.CloseNow() // the write fails now; the writer closes the rest
-			}
+		fn()
+	}
+}
+
+// closeStalled closes the connections whose write has taken longer than writeWait (a
+// phone gone without closing); it runs every second: one watchdog instead of a timer a
+// frame.
+func (h *Hub) closeStalled() {
+	now := time.Now().UnixNano()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for c := range h.conns {
+		if c.stalled(now) {
+			go c.ws.CloseNow() // the write fails now; the writer closes the rest
 		}
-		h.mu.Unlock()
 	}
 }
 
@@ -111,28 +117,19 @@ func (h *Hub) onLive(id string, msg []byte) {
 	}
 }
 
-// beat restates this instance's share of presence of every room now and then, so that
-// other instances can tell a live share from the share of an instance that died.
+// beat restates this instance's share of presence of every room (every shareBeat), so
+// that other instances can tell a live share from the share of an instance that died.
 func (h *Hub) beat() {
-	t := time.NewTicker(shareBeat)
-	defer t.Stop()
-	for {
-		select {
-		case <-h.stop:
-			return
-		case <-t.C:
-		}
-		h.mu.Lock()
-		rooms := make([]*room, 0, len(h.rooms))
-		for _, r := range h.rooms {
-			rooms = append(rooms, r)
-		}
-		h.mu.Unlock()
-		for _, r := range rooms {
-			r.mu.Lock()
-			r.queuePresence()
-			r.mu.Unlock()
-		}
+	h.mu.Lock()
+	rooms := make([]*room, 0, len(h.rooms))
+	for _, r := range h.rooms {
+		rooms = append(rooms, r)
+	}
+	h.mu.Unlock()
+	for _, r := range rooms {
+		r.mu.Lock()
+		r.queuePresence()
+		r.mu.Unlock()
 	}
 }
 
