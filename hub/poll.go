@@ -109,6 +109,12 @@ func (h *Hub) vote(ctx context.Context, c *Conn, wsID, ref string, data json.Raw
 		return
 	}
 	h.answer(c, ref, seq, nil)
+	// A merge committed since st: show and keep the ballot as it counts now.
+	if cur, _, err := h.eng.Snapshot(ctx, wsID); err == nil && len(cur.Gone) > len(st.Gone) {
+		if rc, _ := cur.RoundByID(v.RoundID); rc != nil {
+			rd, b = rc, cur.FoldBallot(rc, b)
+		}
+	}
 	if r := c.home(); r != nil {
 		msg := ballotFor(rd, b)
 		r.vmu.Lock()

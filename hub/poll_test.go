@@ -81,6 +81,24 @@ func TestVotesAndEstimatesRacingAMerge(t *testing.T) {
 	if tally, voters := after.TallyOf(after.Rounds[0], ballots); tally[b] != 2 || voters != 1 {
 		t.Errorf("tally after a vote decided before the merge: %v (%d voters), want B:2", tally, voters)
 	}
+	// The voter's ballot message shows it as it counts now, in a room.
+	m, st, rd = pollWorkshop(t, l, 1)
+	a, b = st.Actors[0].ID, st.Actors[1].ID
+	eng.merge = func() { merge(m, a, b, true) }
+	inRoom := newConn(nil, "p0", session.RoleParticipant, &h.stats)
+	if err := h.room(m.ID).join(inRoom, func() ([]byte, uint64, error) { return []byte("welcome"), 0, nil }); err != nil {
+		t.Fatal(err)
+	}
+	h.vote(ctx, inRoom, m.ID, "v9", fmt.Appendf(nil, `{"roundId":%q,"actorId":%q,"count":2}`, rd.ID, a))
+	var ballotMsg string
+	for _, msg := range queued(t, inRoom) {
+		if strings.HasPrefix(msg, `{"type":"ballot"`) {
+			ballotMsg = msg
+		}
+	}
+	if !strings.Contains(ballotMsg, fmt.Sprintf(`"mine":{%q:2}`, b)) {
+		t.Errorf("ballot message %s, want the 2 dots on B", ballotMsg)
+	}
 
 	// 2. The same for an estimate, over an older one on A: the newer value wins on B;
 	// and a later merge of B into C, not moved yet, still reads it on C.
