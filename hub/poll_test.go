@@ -41,11 +41,18 @@ func (m *mergeBetween) SetEstimate(ctx context.Context, id, actorID, pid string,
 // the merge committed but before its MoveActor ran (the voter's earlier dots on A must
 // not be dropped).
 func TestVotesAndEstimatesRacingAMerge(t *testing.T) {
-	l, err := OpenLocal(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	t.Run("local", func(t *testing.T) {
+		l, err := OpenLocal(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		testRacingAMerge(t, l)
+	})
+	t.Run("redis", func(t *testing.T) { testRacingAMerge(t, redisFactory().open(t)) })
+}
+
+func testRacingAMerge(t *testing.T, l Engine) {
 	eng := &mergeBetween{Engine: l}
 	h := New(eng, slog.New(slog.DiscardHandler))
 	defer h.Shutdown(context.Background())
