@@ -213,8 +213,10 @@ func (h *Hub) afterCommit(wsID string, ev *session.Event, st *session.State) {
 		// moved) already. Reads fold ballots through the merges anyway (FoldBallots);
 		// estimates are only read where they are stored.
 		into, rounds := d.Into, st.Rounds
-		if cur, _, err := h.eng.Snapshot(ctx, wsID); err == nil && cur.MergedInto(d.ID) != "" {
-			into, rounds = cur.MergedInto(d.ID), cur.Rounds
+		if cur, _, err := h.eng.Snapshot(ctx, wsID); err == nil {
+			if now := cur.MergedInto(d.ID); now != "" {
+				into, rounds = now, cur.Rounds
+			}
 		}
 		if err := h.eng.MoveActor(ctx, wsID, d.ID, into, rounds); err != nil {
 			h.log.Error("move ballots and estimates", "workshop", wsID, "err", err)

@@ -204,7 +204,7 @@ func (s *State) MergedInto(id string) string {
 	if ok { // the chain ends at a removed actor (or loops, which merges never make)
 		return ""
 	}
-	if a, _ := s.Actor(id); a == nil || id == "" {
+	if a, _ := s.Actor(id); a == nil {
 		return ""
 	}
 	return id
