@@ -283,3 +283,39 @@ func TestRemovedActorGivesDotsBack(t *testing.T) {
 	}
 	p.mustOp("vote.cast", map[string]any{"roundId": r, "actorId": b, "count": 4}) // all four: the budget is whole again
 }
+
+// The export shows a closed round's final tally as the state keeps it, also after a
+// merge: the merge adds the counts (a tally is a sum), where ballots read again would be
+// capped per voter.
+func TestExportClosedTallyAfterMerge(t *testing.T) {
+	s := startServer(t, "")
+	w := s.create(t, "Export after a merge")
+	fac := connect(t, s, w.Code, map[string]any{"role": "participant", "name": "Fien", "facilitatorToken": w.FacilitatorToken})
+	p := connect(t, s, w.Code, map[string]any{"role": "participant", "name": "Jan"})
+	a := fac.mustOp("actor.add", map[string]any{"name": "A"}).ID
+	b := fac.mustOp("actor.add", map[string]any{"name": "B"}).ID
+	round := fac.mustOp("round.open", map[string]any{"mode": "dots", "dots": 4, "maxPerActor": 2}).ID
+	p.mustOp("vote.cast", map[string]any{"roundId": round, "actorId": a, "count": 2})
+	p.mustOp("vote.cast", map[string]any{"roundId": round, "actorId": b, "count": 1})
+	fac.mustOp("round.close", map[string]any{"roundId": round})
+	fac.mustOp("actor.merge", map[string]any{"id": a, "into": b})
+
+	status, body, _ := s.do(t, "GET", "/api/workshops/"+w.Code+"/export?format=json", w.FacilitatorToken, nil)
+	if status != 200 {
+		t.Fatalf("export: %d %s", status, body)
+	}
+	var x struct {
+		Workshop session.State
+		Rounds   []struct {
+			Tally  map[string]int
+			Voters int
+		}
+	}
+	if err := json.Unmarshal(body, &x); err != nil {
+		t.Fatal(err)
+	}
+	want := x.Workshop.Rounds[0].Tally
+	if len(x.Rounds) != 1 || x.Rounds[0].Tally[b] != 3 || want[b] != 3 || x.Rounds[0].Voters != 1 {
+		t.Errorf("exported tally %v (%d voters), state's %v; want B:3 in both", x.Rounds[0].Tally, x.Rounds[0].Voters, want)
+	}
+}
