@@ -218,3 +218,32 @@ func TestRedisRetention(t *testing.T) {
 		}
 	}
 }
+
+// MoveActor's transactions run again when a watched key changed before they ran (a vote
+// stored meanwhile), instead of failing the move.
+func TestRedisWatchRetries(t *testing.T) {
+	e := redisFactory().open(t).(*Redis)
+	ctx := context.Background()
+	key := e.prefix + "{w}:watched"
+	tries := 0
+	err := e.watch(ctx, func(tx *redis.Tx) error {
+		tries++
+		if tries == 1 { // another writer, between the WATCH and the transaction
+			if err := e.rdb.Set(ctx, key, "theirs", time.Minute).Err(); err != nil {
+				return err
+			}
+		}
+		_, err := tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.Set(ctx, key, "mine", time.Minute)
+			return nil
+		})
+		return err
+	}, key)
+	if err != nil || tries != 2 {
+		t.Fatalf("watch: %v after %d tries, want success on the second", err, tries)
+	}
+	if v, _ := e.rdb.Get(ctx, key).Result(); v != "mine" {
+		t.Errorf("value %q, want mine", v)
+	}
+	e.rdb.Del(ctx, key)
+}
