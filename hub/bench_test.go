@@ -67,6 +67,31 @@ func reportPerDelivery(b *testing.B, n int, allocs uint64) {
 	b.ReportMetric(float64(allocs)/deliveries, "allocs/delivery")
 }
 
+// inChunks runs event(1) .. event(b.N) with the timer on, in chunks of sendQueue/2; the
+// writers' cursors catch up between chunks with the timer stopped, and after the last.
+// It stops the timer and returns the heap allocations made during the chunks.
+func inChunks(b *testing.B, conns []*Conn, event func(seq uint64)) uint64 {
+	var allocs uint64
+	b.ResetTimer()
+	for done := 0; done < b.N; {
+		chunk := min(sendQueue/2, b.N-done)
+		b.StopTimer()
+		drainAll(conns)
+		before := mallocs()
+		b.StartTimer()
+		for range chunk {
+			done++
+			event(uint64(done))
+		}
+		b.StopTimer()
+		allocs += mallocs() - before
+		b.StartTimer()
+	}
+	b.StopTimer()
+	drainAll(conns)
+	return allocs
+}
+
 func checkNoSlowConsumer(b *testing.B, r *room) {
 	if s := r.hub.stats.SlowConsumers.Load(); s != 0 {
 		b.Fatalf("%d slow-consumer closes: the benchmark must drain the queues", s)
@@ -85,25 +110,7 @@ func BenchmarkFanout(b *testing.B) {
 		b.Run(fmt.Sprintf("conns=%d", n), func(b *testing.B) {
 			r, conns := benchRoom(n)
 			b.ReportAllocs()
-			var allocs uint64
-			seq := uint64(0)
-			b.ResetTimer()
-			for done := 0; done < b.N; {
-				chunk := min(sendQueue/2, b.N-done)
-				b.StopTimer()
-				drainAll(conns)
-				before := mallocs()
-				b.StartTimer()
-				for range chunk {
-					seq++
-					r.fanout(seq, msg)
-				}
-				b.StopTimer()
-				allocs += mallocs() - before
-				b.StartTimer()
-				done += chunk
-			}
-			b.StopTimer()
+			allocs := inChunks(b, conns, func(seq uint64) { r.fanout(seq, msg) })
 			reportPerDelivery(b, n, allocs)
 			checkNoSlowConsumer(b, r)
 			if got := r.hub.stats.Deliveries.Load(); got != int64(b.N)*int64(n) {
@@ -183,29 +190,13 @@ func BenchmarkEventToRoom(b *testing.B) {
 		b.Run(fmt.Sprintf("conns=%d", n), func(b *testing.B) {
 			r, conns := benchRoom(n)
 			b.ReportAllocs()
-			var allocs uint64
-			b.ResetTimer()
-			for done := 0; done < b.N; {
-				chunk := min(sendQueue/2, b.N-done)
-				b.StopTimer()
-				drainAll(conns)
-				before := mallocs()
-				b.StartTimer()
-				for range chunk {
-					done++
-					seq := uint64(done)
-					msg, err := EncodeEvent(seq, ev)
-					if err != nil {
-						b.Fatal(err)
-					}
-					r.fanout(seq, msg)
+			allocs := inChunks(b, conns, func(seq uint64) {
+				msg, err := EncodeEvent(seq, ev)
+				if err != nil {
+					b.Fatal(err)
 				}
-				b.StopTimer()
-				allocs += mallocs() - before
-				b.StartTimer()
-			}
-			b.StopTimer()
-			drainAll(conns)
+				r.fanout(seq, msg)
+			})
 			reportPerDelivery(b, n, allocs)
 			b.ReportMetric(float64(allocs)/float64(b.N), "allocs/event")
 			checkNoSlowConsumer(b, r)
