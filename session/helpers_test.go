@@ -211,19 +211,7 @@ func applyErr(tb testing.TB, s *session.State, c session.Caller, op, data, code,
 
 func checkErr(tb testing.TB, what string, s *session.State, before string, r session.Result, err error, code, field string) *session.Error {
 	tb.Helper()
-	var e *session.Error
-	if !errors.As(err, &e) {
-		tb.Fatalf("%s: err = %v (%T), want *session.Error %s", what, err, err, code)
-	}
-	if e.Code != code {
-		tb.Errorf("%s: code = %q (%v), want %q", what, e.Code, e, code)
-	}
-	if field != "*" && e.Field != field {
-		tb.Errorf("%s: field = %q (%v), want %q", what, e.Field, e, field)
-	}
-	if e.Message == "" {
-		tb.Errorf("%s: error without a message", what)
-	}
+	e := wantError(tb, what, err, code, field)
 	if session.ErrorCode(err) != e.Code {
 		tb.Errorf("%s: ErrorCode = %q, want %q", what, session.ErrorCode(err), e.Code)
 	}
@@ -245,7 +233,7 @@ func ballotsEnv(ballots map[string]map[string]session.Ballot) session.Env {
 
 // wantError checks that err is a *session.Error with code (and field, unless field is "*")
 // and a message: for the pure functions that answer an error without a Result.
-func wantError(tb testing.TB, what string, err error, code, field string) {
+func wantError(tb testing.TB, what string, err error, code, field string) *session.Error {
 	tb.Helper()
 	var e *session.Error
 	if !errors.As(err, &e) {
@@ -260,4 +248,5 @@ func wantError(tb testing.TB, what string, err error, code, field string) {
 	if e.Message == "" {
 		tb.Errorf("%s: error without a message", what)
 	}
+	return e
 }
