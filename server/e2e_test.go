@@ -336,7 +336,9 @@ func TestHTTPAPI(t *testing.T) {
 	if status != 200 || hdr.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(string(body), "<svg") {
 		t.Errorf("qr.svg: %d %s %.60s", status, hdr.Get("Content-Type"), body)
 	}
-	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/metrics": 200, "/": 200, "/w/" + w.Code: 200, "/w/" + w.Code + "/present": 200, "/static/embed.go": 404} {
+	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/metrics": 200, "/": 200, "/w/" + w.Code: 200, "/w/" + w.Code + "/present": 200, "/static/embed.go": 404,
+		"/w/" + w.Code + "/": 200, "/w/" + w.Code + "/present/": 200, // a trailing slash redirects
+	} {
 		if status, _, _ := s.do(t, "GET", path, "", nil); status != want {
 			t.Errorf("GET %s: %d, want %d", path, status, want)
 		}

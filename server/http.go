@@ -47,6 +47,14 @@ func newServer(cfg config, h *hub.Hub, log *slog.Logger) *server {
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
+	// A page typed or linked with a trailing slash (/w/CODE/) redirects to its address
+	// instead of answering 404; the API keeps exact paths.
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
+		RedirectCode: http.StatusMovedPermanently,
+		Skipper: func(c echo.Context) bool {
+			return c.Request().Method != http.MethodGet || strings.HasPrefix(c.Request().URL.Path, "/api/")
+		},
+	}))
 	e.Use(middleware.Recover())
 	e.Use(s.securityHeaders)
 
