@@ -3,6 +3,7 @@ package hub
 import (
 	"bytes"
 	"context"
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,14 +25,15 @@ const (
 	// maxFrame bounds one batched frame from the server, so a slow start does not grow
 	// one write without limit.
 	maxFrame = 256 << 10
-	// The frames of a busy connection are spaced: a message that comes within the gap
-	// of the previous frame waits for the rest of it and leaves with whatever queued
-	// meanwhile, in one frame. An idle connection writes at once. The gap grows with the
-	// room (gapPerConn a connection, at most maxFrameGap), so the frames of a room, whose
-	// write system calls are the server's main cost, stay under about 1/gapPerConn a
-	// second whatever the event rate: 500 connections get 10 ms, a workshop of 40
-	// phones 0.8 ms. It adds at most the gap to a message. (bench/README.md: 20 µs gave
-	// a lower p99 at 500 clients than 16 or 25.)
+	// The frames of a busy connection are spaced by a gap: a message that comes soon
+	// after the previous frame waits for the connection's next slot (slotWait) and
+	// leaves with whatever queued meanwhile, in one frame. An idle connection writes at
+	// once. The gap grows with the room (gapPerConn a connection, at most maxFrameGap),
+	// so the frames of a room, whose write system calls are the server's main cost, stay
+	// under about 1/gapPerConn a second whatever the event rate: 500 connections get
+	// 10 ms, a workshop of 40 phones 0.8 ms. It adds up to a gap to a message (1¼ gaps
+	// when the writer ran late). (bench/README.md: 20 µs gave a lower p99 at 500
+	// clients than 16 or 25.)
 	gapPerConn  = 20 * time.Microsecond
 	maxFrameGap = 16 * time.Millisecond
 	// closeFlush bounds how long Close waits for the queue to be written.
@@ -64,6 +66,7 @@ type Conn struct {
 	parked  atomic.Bool
 	wake    chan struct{} // a token when parked and there is something to write
 	writing atomic.Int64  // UnixNano when the write in progress began; 0 between writes
+	phase   float64       // where in each frame gap this connection writes, 0 to 1
 
 	ParticipantID string
 	Role          string
@@ -90,7 +93,7 @@ type privMsg struct {
 
 func newConn(ws *websocket.Conn, pid, role string, stats *Stats) *Conn {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Conn{ws: ws, idx: -1, wake: make(chan struct{}, 1), ParticipantID: pid, Role: role, ctx: ctx, cancel: cancel, stats: stats, limiter: newLimiter(),
+	return &Conn{ws: ws, idx: -1, phase: rand.Float64(), wake: make(chan struct{}, 1), ParticipantID: pid, Role: role, ctx: ctx, cancel: cancel, stats: stats, limiter: newLimiter(),
 		quit: make(chan struct{}), written: make(chan struct{})}
 }
 
@@ -287,10 +290,10 @@ func (c *Conn) writer() {
 		if !flush() {
 			return
 		}
-		// Space the frames: what queues meanwhile leaves in one frame after the gap. (A
-		// sleep, not a timer and a select: Close waits for the writer anyway.)
+		// Space the frames: what queues meanwhile leaves in one frame at this connection's
+		// next slot. (A sleep, not a timer and a select: Close waits for the writer anyway.)
 		if gap := c.frameGap(); gap > 0 {
-			time.Sleep(gap)
+			time.Sleep(slotWait(time.Now().UnixNano(), gap, c.phase))
 		}
 	}
 	if c.drain.Load() { // Close asked to quit: write what is queued and end
@@ -335,6 +338,28 @@ func (c *Conn) pinger() {
 			}
 		}
 	}
+}
+
+// slotWait is how long a writer that finished a frame at now (UnixNano) sleeps before
+// its next one: until the next instant of its own phase of the gap (phase×gap, modulo
+// gap) that is at least a quarter of a gap away. A busy connection so writes once a gap,
+// on its phase, and the connections of a room, whose phases are random, write spread
+// over the gap instead of in bursts: a room that became busy at one instant would
+// otherwise keep writing all at once, gap after gap, and a message would wait for the
+// burst as well as the gap. (bench/README.md, section 3: p99 1 ms lower at 500 clients,
+// 1–2 ms with the cores taken by something else.) A writer more than ¾ of a gap late
+// skips to the phase after, which spaces its frames further when the CPU is short.
+func slotWait(now int64, gap time.Duration, phase float64) time.Duration {
+	g := int64(gap)
+	earliest := now + g/4
+	r := (earliest - int64(phase*float64(g))) % g // how far past its phase earliest is
+	if r < 0 {
+		r += g
+	}
+	if r == 0 {
+		return time.Duration(earliest - now)
+	}
+	return time.Duration(earliest + g - r - now)
 }
 
 // frameGap is the spacing of this connection's frames, by the size of its room.

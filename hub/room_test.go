@@ -391,3 +391,45 @@ func TestCloseWhileJoining(t *testing.T) {
 		}
 	}
 }
+
+// A busy writer's next frame falls on its own phase of the gap, at least a quarter of a
+// gap after the last; writers that finished together write half a gap apart when their
+// phases are.
+func TestSlotWait(t *testing.T) {
+	const gap = 10 * time.Millisecond
+	g := int64(gap)
+	base := time.Date(2026, 12, 5, 17, 0, 0, 0, time.UTC).UnixNano() // a multiple of gap
+	for _, tc := range []struct {
+		name  string
+		now   int64
+		phase float64
+		want  time.Duration
+	}{
+		{"on its phase: one gap", base, 0, gap},
+		{"just after its phase: the next one", base + int64(time.Millisecond), 0, 9 * time.Millisecond},
+		{"phase ahead, far enough", base, 0.5, 5 * time.Millisecond},
+		{"phase ahead, under a quarter gap: the one after", base + int64(4*time.Millisecond), 0.5, 11 * time.Millisecond},
+		{"exactly a quarter gap ahead", base + int64(2500*time.Microsecond), 0.5, 2500 * time.Microsecond},
+	} {
+		if got := slotWait(tc.now, gap, tc.phase); got != tc.want {
+			t.Errorf("%s: slotWait = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	if a, b := slotWait(base, gap, 0.3), slotWait(base, gap, 0.8); b-a != 5*time.Millisecond {
+		t.Errorf("phases 0.3 and 0.8 after the same instant: slots %v and %v, want half a gap apart", a, b)
+	}
+	// Any instant, gap and phase: the smallest wait of at least a quarter gap that ends on the phase.
+	for i := range 10000 {
+		now := base + int64(i)*7919*1013
+		gap := time.Duration(1+i%997) * 13 * time.Microsecond
+		g = int64(gap)
+		phase := float64(i%1000) / 1000
+		w := int64(slotWait(now, gap, phase))
+		if w < g/4 || w >= g/4+g {
+			t.Fatalf("now %d gap %v phase %v: wait %v, want [gap/4, gap/4+gap)", now, gap, phase, time.Duration(w))
+		}
+		if off := (now + w - int64(phase*float64(g))) % g; off != 0 {
+			t.Fatalf("now %d gap %v phase %v: wait %v ends %d ns off its phase", now, gap, phase, time.Duration(w), off)
+		}
+	}
+}
