@@ -169,6 +169,7 @@ func testConcurrentUpdates(t *testing.T, f engineFactory) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	_, commitsBefore, _ := e.CommitTime().Read()
 	const writers, each = 8, 24 // 192 actors, under the limit of 200
 	var wg sync.WaitGroup
 	for w := range writers {
@@ -182,6 +183,10 @@ func testConcurrentUpdates(t *testing.T, f engineFactory) {
 	st, seq, _ := e.Snapshot(context.Background(), m.ID)
 	if len(st.Actors) != writers*each || seq != writers*each+1 {
 		t.Fatalf("%d actors at seq %d", len(st.Actors), seq)
+	}
+	// Every commit was timed: one or more ops a commit.
+	if _, n, sum := e.CommitTime().Read(); n-commitsBefore < 1 || n-commitsBefore > writers*each || sum <= 0 {
+		t.Errorf("commit time: %d commits for %d ops (sum %v)", n-commitsBefore, writers*each, sum)
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()

@@ -59,7 +59,12 @@ type Local struct {
 	reqs    chan *commitReq
 	written chan []*commitReq // batches on disk, for the deliverer
 	done    chan struct{}     // closed when the deliverer ends
+
+	commitTime Histogram // one bbolt transaction with its fsync, per batch
 }
+
+// CommitTime is how long each batch's transaction took, its fsync included.
+func (l *Local) CommitTime() *Histogram { return &l.commitTime }
 
 var _ Engine = (*Local)(nil)
 
@@ -395,7 +400,8 @@ func (l *Local) writer() {
 				break fill
 			}
 		}
-		now := strconv.AppendInt(nil, time.Now().UnixMilli(), 10)
+		began := time.Now()
+		now := strconv.AppendInt(nil, began.UnixMilli(), 10)
 		err := l.db.Update(func(tx *bbolt.Tx) error {
 			for _, r := range batch {
 				if r.w.stale.Load() {
@@ -407,6 +413,7 @@ func (l *Local) writer() {
 			}
 			return nil
 		})
+		l.commitTime.Observe(time.Since(began))
 		ok := make([]*commitReq, 0, len(batch))
 		for _, r := range batch {
 			switch {

@@ -65,7 +65,8 @@ type Redis struct {
 
 	smu sync.Mutex // orders SUBSCRIBE and UNSUBSCRIBE with the watch counts
 
-	stats RedisStats
+	stats      RedisStats
+	commitTime Histogram // commit script calls
 
 	closeMu  sync.RWMutex
 	isClosed bool
@@ -87,6 +88,10 @@ type RedisStats struct {
 
 // Stats returns the engine's counters.
 func (e *Redis) Stats() *RedisStats { return &e.stats }
+
+// CommitTime is how long each call of the commit script took, refused ones included
+// (with appendfsync always, Redis answers after its fsync).
+func (e *Redis) CommitTime() *Histogram { return &e.commitTime }
 
 // replica is this instance's copy of one workshop, kept current by events.
 type replica struct {
@@ -713,7 +718,9 @@ func (e *Redis) commitBatch(ctx context.Context, r *replica, batch []*redisReq) 
 		for _, b := range events {
 			args = append(args, b)
 		}
+		began := time.Now()
 		v, err := commitScript.Run(ctx, e.rdb, []string{e.kWS(r.id), e.kLog(r.id), e.kTok(r.id), e.kChan(r.id)}, args...).Slice()
+		e.commitTime.Observe(time.Since(began))
 		if err != nil {
 			// The script may or may not have run: the replica is still right at base, and
 			// a catch-up delivers what did commit (an unwatched replica catches up on its

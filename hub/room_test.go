@@ -433,3 +433,17 @@ func TestSlotWait(t *testing.T) {
 		}
 	}
 }
+
+// Each duration counts in the first bucket whose bound it does not exceed; Read gives
+// cumulative counts, the count of all (beyond the last bound too) and their sum.
+func TestHistogram(t *testing.T) {
+	var h Histogram
+	for _, d := range []time.Duration{0, 100 * time.Microsecond, 101 * time.Microsecond, 7 * time.Millisecond, 2 * time.Second} {
+		h.Observe(d)
+	}
+	cum, n, sum := h.Read()
+	want := []uint64{2, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4} // ≤100µs, ≤250µs, … ≤10ms …
+	if fmt.Sprint(cum) != fmt.Sprint(want) || n != 5 || sum != 2*time.Second+7201*time.Microsecond {
+		t.Errorf("Read = %v, %d, %v; want %v, 5, 2.007201s", cum, n, sum, want)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -346,6 +347,13 @@ func TestHTTPAPI(t *testing.T) {
 	_, metrics, _ := s.do(t, "GET", "/metrics", "", nil)
 	if !strings.Contains(string(metrics), "arena_connections 3") {
 		t.Errorf("metrics do not count 3 connections:\n%.400s", metrics)
+	}
+	// The workshop's ops were committed, so the commit-time histogram has counted them.
+	if m := regexp.MustCompile(`(?m)^arena_commit_seconds_count (\d+)$`).FindSubmatch(metrics); m == nil || string(m[1]) == "0" {
+		t.Errorf("metrics lack commit times: %q", m)
+	}
+	if !strings.Contains(string(metrics), `arena_commit_seconds_bucket{le="0.0001"}`) {
+		t.Errorf("metrics lack the commit-time buckets")
 	}
 	_, _, hdr = s.do(t, "GET", "/w/"+w.Code, "", nil)
 	if !strings.Contains(hdr.Get("Content-Security-Policy"), "script-src 'self'") {

@@ -288,6 +288,10 @@ func (s *server) metrics() http.Handler {
 	counter("arena_slow_consumers_total", "Connections closed because their send queue overflowed.", func() float64 { return float64(st.SlowConsumers.Load()) })
 	counter("arena_ops_total", "Ops received.", func() float64 { return float64(st.Ops.Load()) })
 	counter("arena_op_errors_total", "Ops answered with an error.", func() float64 { return float64(st.OpErrors.Load()) })
+	reg.MustRegister(histogramCollector{
+		desc: prometheus.NewDesc("arena_commit_seconds", "How long the engine's commits took; each makes a batch of ops durable (local: one bbolt transaction and its fsync; Redis: one commit script).", nil, nil),
+		h:    s.hub.Engine().CommitTime(),
+	})
 	if r, ok := s.hub.Engine().(*hub.Redis); ok {
 		rs := r.Stats()
 		counter("arena_redis_commits_total", "Commit script calls that committed (each may hold a batch of ops).", func() float64 { return float64(rs.Commits.Load()) })
@@ -295,4 +299,21 @@ func (s *server) metrics() http.Handler {
 		counter("arena_redis_catchups_total", "Catch-ups from the log after a gap, a resubscription or a seq check.", func() float64 { return float64(rs.CatchUps.Load()) })
 	}
 	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+}
+
+// histogramCollector shows a hub.Histogram to Prometheus.
+type histogramCollector struct {
+	desc *prometheus.Desc
+	h    *hub.Histogram
+}
+
+func (c histogramCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c histogramCollector) Collect(ch chan<- prometheus.Metric) {
+	cumulative, count, sum := c.h.Read()
+	buckets := make(map[float64]uint64, len(cumulative))
+	for i, n := range cumulative {
+		buckets[hub.CommitBuckets[i].Seconds()] = n
+	}
+	ch <- prometheus.MustNewConstHistogram(c.desc, count, sum.Seconds(), buckets)
 }

@@ -332,6 +332,25 @@ func createWorkshop(base string) (created, error) {
 	return c, json.Unmarshal(b, &c)
 }
 
+// commitLine reports the server's commit times during the run (arena_commit_seconds,
+// whose differences d gives), so a stall in the run can be told from one on disk.
+func commitLine(d func(string) float64) string {
+	n := d("arena_commit_seconds_count")
+	if n == 0 {
+		return "server commits: none counted (a server without arena_commit_seconds?)"
+	}
+	bucket := func(le string) float64 { return d(`arena_commit_seconds_bucket{le="` + le + `"}`) }
+	slowest := "over 1s"
+	for _, le := range []string{"1", "0.25", "0.1", "0.05", "0.025", "0.01", "0.005", "0.0025", "0.001", "0.0005", "0.00025", "0.0001"} {
+		if bucket(le) < n {
+			break
+		}
+		slowest = "at most " + le + "s"
+	}
+	return fmt.Sprintf("server commits: %.0f (%.1f ops each), mean %.2fms, over 5ms %.0f, over 25ms %.0f, slowest %s",
+		n, d("arena_ops_total")/n, 1000*d("arena_commit_seconds_sum")/n, n-bucket("0.005"), n-bucket("0.025"), slowest)
+}
+
 // metrics reads the server's counters (those this report uses) from /metrics.
 func metrics(base string) map[string]float64 {
 	out := map[string]float64{}
@@ -660,6 +679,7 @@ func report(out io.Writer, cfg config, clients []*client, in reportIn) bool {
 	fmt.Fprintf(out, "server (/metrics, during the run): events %.0f, deliveries %.0f, frames %.0f, slow-consumer closes %.0f, op errors %.0f, CPU %.2f s (%.0f%% of one core)\n",
 		d("arena_events_total"), d("arena_deliveries_total"), d("arena_frames_total"), d("arena_slow_consumers_total"),
 		d("arena_op_errors_total"), d("process_cpu_seconds_total"), 100*d("process_cpu_seconds_total")/in.elapsed.Seconds())
+	fmt.Fprintln(out, commitLine(d))
 	fmt.Fprintf(out, "by second of the run (send time): max latency / deliveries over %s:", slowLatency)
 	for sec := range clients[0].secMax {
 		var m uint32

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -127,6 +128,9 @@ func TestRun(t *testing.T) {
 				if !strings.Contains(out.String(), want) {
 					t.Errorf("report lacks %q:\n%s", want, out.String())
 				}
+			}
+			if !regexp.MustCompile(`server commits: [1-9]\d* \(`).MatchString(out.String()) {
+				t.Errorf("report lacks the server's commits:\n%s", out.String())
 			}
 		})
 	}
