@@ -31,9 +31,10 @@ const (
 	// once. The gap grows with the room (gapPerConn a connection, at most maxFrameGap),
 	// so the frames of a room, whose write system calls are the server's main cost, stay
 	// under about 1/gapPerConn a second whatever the event rate: 500 connections get
-	// 8 ms, a workshop of 40 phones 0.64 ms. It adds up to a gap to a message (1¼ gaps
-	// when the writer ran late). (bench/README.md, section 3: with the writers spread
-	// over the gap, 16 µs gave a lower p99 at 500 clients than 20 or 13.)
+	// 8 ms, a workshop of 40 phones 0.64 ms. It adds up to 1¼ gaps to a message (a frame
+	// that ends less than a quarter gap before the connection's slot skips to the next
+	// one). (bench/README.md, section 3: with the writers spread over the gap, 16 µs
+	// gave a lower p99 at 500 clients than 20 or 13.)
 	gapPerConn  = 16 * time.Microsecond
 	maxFrameGap = 16 * time.Millisecond
 	// closeFlush bounds how long Close waits for the queue to be written.

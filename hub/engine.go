@@ -90,8 +90,9 @@ type Engine interface {
 	Delete(ctx context.Context, id string) error
 	// Ping reports whether the store answers.
 	Ping(ctx context.Context) error
-	// CommitTime is how long the engine's commits took: each makes a batch of ops
-	// durable (for /metrics; a stalling disk or Redis shows there first).
+	// CommitTime is how long the engine's commits took: each makes one or more ops,
+	// votes or estimates durable (for /metrics; a stalling disk or Redis shows there
+	// first).
 	CommitTime() *Histogram
 	// SetDeliver sets the handler of committed events; call it once, before any Update.
 	SetDeliver(d Deliver)

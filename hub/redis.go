@@ -66,7 +66,7 @@ type Redis struct {
 	smu sync.Mutex // orders SUBSCRIBE and UNSUBSCRIBE with the watch counts
 
 	stats      RedisStats
-	commitTime Histogram // commit script calls
+	commitTime Histogram // calls of the commit script and of the vote and estimate script
 
 	closeMu  sync.RWMutex
 	isClosed bool
@@ -89,8 +89,9 @@ type RedisStats struct {
 // Stats returns the engine's counters.
 func (e *Redis) Stats() *RedisStats { return &e.stats }
 
-// CommitTime is how long each call of the commit script took, refused ones included
-// (with appendfsync always, Redis answers after its fsync).
+// CommitTime is how long each call of the commit script (ops) and of the compare-and-set
+// script (votes, estimates) took, calls refused because another writer came first
+// included (with appendfsync always, Redis answers after its fsync).
 func (e *Redis) CommitTime() *Histogram { return &e.commitTime }
 
 // replica is this instance's copy of one workshop, kept current by events.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -76,7 +77,9 @@ func (e *Redis) cas(ctx context.Context, key, closedKey, round string, rl rules,
 		if next == raw {
 			return nil
 		}
+		began := time.Now()
 		res, err := casScript.Run(ctx, e.rdb, []string{key, closedKey}, round, field, raw, next, e.ttl.Milliseconds(), rl.dots, rl.per, rl.candidates).Text()
+		e.commitTime.Observe(time.Since(began))
 		if err != nil {
 			return unavailable("write", err)
 		}

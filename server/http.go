@@ -289,7 +289,7 @@ func (s *server) metrics() http.Handler {
 	counter("arena_ops_total", "Ops received.", func() float64 { return float64(st.Ops.Load()) })
 	counter("arena_op_errors_total", "Ops answered with an error.", func() float64 { return float64(st.OpErrors.Load()) })
 	reg.MustRegister(histogramCollector{
-		desc: prometheus.NewDesc("arena_commit_seconds", "How long the engine's commits took; each makes a batch of ops durable (local: one bbolt transaction and its fsync; Redis: one commit script).", nil, nil),
+		desc: prometheus.NewDesc("arena_commit_seconds", "How long the engine's writes to its store took; each makes ops, votes or estimates durable (local: one bbolt transaction with its fsync, for a batch of them; Redis: one call of the commit or the vote-and-estimate script, including calls refused because another instance wrote first).", nil, nil),
 		h:    s.hub.Engine().CommitTime(),
 	})
 	if r, ok := s.hub.Engine().(*hub.Redis); ok {

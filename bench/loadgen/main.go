@@ -347,7 +347,7 @@ func commitLine(d func(string) float64) string {
 		}
 		slowest = "at most " + le + "s"
 	}
-	return fmt.Sprintf("server commits: %.0f (%.1f ops each), mean %.2fms, over 5ms %.0f, over 25ms %.0f, slowest %s",
+	return fmt.Sprintf("server commits: %.0f (%.1f ops received a commit), mean %.2fms, over 5ms %.0f, over 25ms %.0f, slowest %s",
 		n, d("arena_ops_total")/n, 1000*d("arena_commit_seconds_sum")/n, n-bucket("0.005"), n-bucket("0.025"), slowest)
 }
 
@@ -676,6 +676,9 @@ func report(out io.Writer, cfg config, clients []*client, in reportIn) bool {
 		gaps, missing, backwards, behind, in.caughtUp, in.tail.Round(time.Millisecond))
 	fmt.Fprintf(out, "closes by the server: %v; client errors: %v\n", closes, errs)
 	d := func(k string) float64 { return in.after[k] - in.before[k] }
+	if len(cfg.urls) > 1 {
+		fmt.Fprintf(out, "the server lines below are of the first instance only (%s)\n", cfg.url)
+	}
 	fmt.Fprintf(out, "server (/metrics, during the run): events %.0f, deliveries %.0f, frames %.0f, slow-consumer closes %.0f, op errors %.0f, CPU %.2f s (%.0f%% of one core)\n",
 		d("arena_events_total"), d("arena_deliveries_total"), d("arena_frames_total"), d("arena_slow_consumers_total"),
 		d("arena_op_errors_total"), d("process_cpu_seconds_total"), 100*d("process_cpu_seconds_total")/in.elapsed.Seconds())

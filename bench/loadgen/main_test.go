@@ -135,3 +135,30 @@ func TestRun(t *testing.T) {
 		})
 	}
 }
+
+// The commit line reads the histogram's differences: how many commits, how many over 5
+// and 25 ms, and the smallest bound that holds them all.
+func TestCommitLine(t *testing.T) {
+	bounds := []string{"0.0001", "0.00025", "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "1"}
+	for _, tc := range []struct {
+		name string
+		cum  []float64 // cumulative counts, one a bound
+		n    float64
+		want string
+	}{
+		{"all fast", []float64{0, 40, 90, 100, 100, 100, 100, 100, 100, 100, 100, 100}, 100, "server commits: 100 (2.0 ops received a commit), mean 0.50ms, over 5ms 0, over 25ms 0, slowest at most 0.001s"},
+		{"a stall", []float64{0, 40, 90, 95, 96, 97, 98, 99, 99, 99, 100, 100}, 100, "over 5ms 3, over 25ms 1, slowest at most 0.25s"},
+		{"over every bound", []float64{0, 40, 90, 95, 96, 97, 98, 99, 99, 99, 99, 99}, 100, "over 5ms 3, over 25ms 1, slowest over 1s"},
+	} {
+		m := map[string]float64{"arena_commit_seconds_count": tc.n, "arena_commit_seconds_sum": tc.n * 0.0005, "arena_ops_total": 2 * tc.n}
+		for i, le := range bounds {
+			m[`arena_commit_seconds_bucket{le="`+le+`"}`] = tc.cum[i]
+		}
+		if got := commitLine(func(k string) float64 { return m[k] }); !strings.Contains(got, tc.want) {
+			t.Errorf("%s: %q, want it to contain %q", tc.name, got, tc.want)
+		}
+	}
+	if got := commitLine(func(string) float64 { return 0 }); !strings.Contains(got, "none counted") {
+		t.Errorf("no commits: %q", got)
+	}
+}
