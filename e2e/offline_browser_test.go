@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // Edits made while the server is away (here: killed and restarted on the same address
@@ -63,5 +66,86 @@ func TestOfflineEditsAllLand(t *testing.T) {
 		}
 		time.Sleep(300 * time.Millisecond)
 	}
+	checkClean(t, ph)
+}
+
+// Text typed on a phone is stored without the person leaving the field: once typing
+// pauses, and when the page goes away before that, even with the server away: the tab
+// keeps the unanswered edit and sends it on its next load.
+func TestTypingIsKept(t *testing.T) {
+	requireChromium(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	dir := t.TempDir()
+	port, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := net.JoinHostPort("127.0.0.1", port)
+	a, err := tryStartArenaAt(t, dir, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, token := createWorkshop(t, a.base, "Typing")
+	r := &stepsRoom{t: t, ctx: ctx, srv: a, b: startBrowser(t, ctx), code: code, token: token}
+	fac := r.facilitatorOps()
+	fac.op("step.set", map[string]any{"step": 2})
+	id := fac.op("actor.add", map[string]any{"name": "Buurthuis"})
+	ph := r.phone("Sam", 0)
+	sel := `[data-id="` + id + `"] .field-resources`
+	field := `document.querySelector(` + js(sel) + `)`
+	ph.waitFor("the actor's resources field", field)
+
+	resources := func(base string) string {
+		o := dialOps(t, ctx, base, code, map[string]any{"role": "viewer"})
+		actors, _ := o.welcomeState()["actors"].([]any)
+		for _, a := range actors {
+			if m, _ := a.(map[string]any); m["id"] == id {
+				s, _ := m["resources"].(string)
+				return s
+			}
+		}
+		return ""
+	}
+	waitResources := func(base, want, what string) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for got := resources(base); got != want; got = resources(base) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: the server holds resources %q, want %q", what, got, want)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+
+	// Typing pauses, the field keeps focus: stored all the same.
+	ph.do("type in the resources field", chromedp.Focus(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), "12 vrijwilligers"))
+	waitResources(a.base, "12 vrijwilligers", "typing paused")
+	if !eval[bool](ph, field+` === document.activeElement`) {
+		t.Error("the field lost its focus")
+	}
+
+	// The server goes away; the phone types and reloads at once, then comes back.
+	if err := a.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-a.done
+	ph.waitFor("the phone to notice", `document.querySelector('#conn-status[data-state="reconnecting"]')`)
+	ph.do("type more", chromedp.SendKeys(chromedp.CSS(sel), " en een zaal"))
+	// The server is away: the reload ends on the browser's error page.
+	rctx, rcancel := context.WithTimeout(ph.ctx, stepTimeout)
+	if _, err := chromedp.Run(rctx, chromedp.Reload()); err == nil || !strings.Contains(err.Error(), "ERR_CONNECTION_REFUSED") {
+		t.Fatalf("reload with the server away: %v, want ERR_CONNECTION_REFUSED", err)
+	}
+	rcancel()
+	b, err := tryStartArenaAt(t, dir, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.stop(t) })
+	ph.do("open the workshop again", chromedp.Navigate(b.base+"/w/"+code))
+	ph.waitFor("the phone to reconnect", connected)
+	waitResources(b.base, "12 vrijwilligers en een zaal", "typed before a reload with the server away")
+	ph.waitFor("the phone to show it", field+`?.value === "12 vrijwilligers en een zaal"`)
 	checkClean(t, ph)
 }

@@ -3,6 +3,7 @@
 // Store forward and tells the page when to re-render, once per received frame.
 import { links } from './api.js';
 import { nextRef } from './ids.js';
+import { flushEdits } from './fields.js';
 
 const BACKOFF_BASE_MS = 500; // first retry soon: most drops are a blip on the venue Wi-Fi
 const BACKOFF_CAP_MS = 15000; // never wait longer than this, or a room waits on a dead phone
@@ -56,13 +57,75 @@ export class Conn {
     document.addEventListener('visibilitychange', () => {
       if (document.hidden) {
         this.hiddenAt = Date.now();
+        this.keepUnsent();
         return;
       }
+      this.dropKept();
       const stale = this.hiddenAt && Date.now() - this.hiddenAt > STALE_AFTER_HIDDEN_MS;
       this.hiddenAt = 0;
       if (!this.ready) this.retrySoon();
       else if (stale) this.reconnect();
     });
+    // A page that goes away (reload, a phone that discards a tab in the background) keeps
+    // its unanswered ops in sessionStorage, and the next load of this tab sends them.
+    window.addEventListener('pagehide', () => this.keepUnsent());
+    window.addEventListener('pageshow', (ev) => ev.persisted && this.dropKept());
+    document.addEventListener('freeze', () => this.keepUnsent());
+    document.addEventListener('resume', () => this.dropKept());
+    this.restoreKept();
+  }
+
+  get keptKey() {
+    return `arena:unsent:${this.opts.code}`;
+  }
+
+  // keepUnsent sends what is typed and not sent yet, then stores every op not answered.
+  keepUnsent() {
+    flushEdits();
+    this.kept = true;
+    this.saveKept();
+  }
+
+  saveKept() {
+    try {
+      const frames = [...this.pending.values()].map((p) => p.frame);
+      if (frames.length) sessionStorage.setItem(this.keptKey, JSON.stringify(frames));
+      else sessionStorage.removeItem(this.keptKey);
+    } catch {
+      /* storage unavailable or full: the ops stay in memory */
+    }
+  }
+
+  dropKept() {
+    this.kept = false;
+    try {
+      sessionStorage.removeItem(this.keptKey);
+    } catch {
+      /* storage unavailable */
+    }
+  }
+
+  // restoreKept takes back the ops an earlier load of this tab left unanswered; they go
+  // out after the welcome with the rest (ops are idempotent, so a repeat is harmless).
+  restoreKept() {
+    let frames = [];
+    try {
+      frames = JSON.parse(sessionStorage.getItem(this.keptKey) || '[]');
+      sessionStorage.removeItem(this.keptKey);
+    } catch {
+      return;
+    }
+    if (!Array.isArray(frames)) return;
+    for (const frame of frames) {
+      let msg;
+      try {
+        msg = JSON.parse(frame);
+      } catch {
+        continue;
+      }
+      if (!msg || msg.type !== 'op' || typeof msg.ref !== 'string' || this.pending.has(msg.ref)) continue;
+      this.pending.set(msg.ref, { frame, op: msg.op, resolve: () => {}, reject: () => {} });
+    }
   }
 
   start() {
@@ -183,6 +246,7 @@ export class Conn {
         const p = this.pending.get(msg.ref);
         if (p) {
           this.pending.delete(msg.ref);
+          if (this.kept) this.saveKept();
           p.resolve({ seq: msg.seq, id: msg.id });
         }
         return false;
@@ -210,6 +274,7 @@ export class Conn {
         }
         if (p) {
           this.pending.delete(msg.ref);
+          if (this.kept) this.saveKept();
           err.op = p.op;
           p.reject(err);
         }
@@ -282,6 +347,7 @@ export class Conn {
         return;
       }
       this.pending.set(ref, { frame, op: name, resolve, reject });
+      if (this.kept) this.saveKept();
       if (this.ready) {
         this.outbox.push(ref);
         this.pump();

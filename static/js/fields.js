@@ -1,8 +1,11 @@
 // bindField connects a form control to one value of the shared state. The rules keep live
 // updates from fighting the person typing:
 //  - while the control has focus, renders leave its value alone; on blur it catches up;
-//  - a changed value is sent once, on "change" (blur or Enter), and shown until answered;
+//  - a changed value is sent on "change" (blur or Enter), and text also once typing pauses
+//    for AUTOSAVE_MS, so a phone that reloads or dies loses at most a second of typing;
+//    the value sent is shown until answered;
 //  - a refused value falls back to what the server holds.
+// The control's data-save attribute says 'dirty', 'saving', 'saved' or 'error', for CSS.
 
 /**
  * bindField(el, {commit, parse, format, required, onState})
@@ -13,6 +16,15 @@
  *  onState(s):    'dirty' | 'saving' | 'saved' | 'error' (for a visible saved state)
  * Returns {set(value), setEnabled(bool)}.
  */
+const AUTOSAVE_MS = 1000;
+
+// typing holds the send of every field typed in and not sent yet. flushEdits sends them
+// now: before the page goes away or into the background (conn.js keeps what is unsent).
+const typing = new Set();
+export function flushEdits() {
+  for (const send of [...typing]) send();
+}
+
 export function bindField(el, opts) {
   const parse = opts.parse || ((s) => s.trim());
   const format = opts.format || ((v) => (v === null || v === undefined ? '' : String(v)));
@@ -26,10 +38,25 @@ export function bindField(el, opts) {
     const v = format(waiting ? pending : server);
     if (el.value !== v) el.value = v;
   };
-  const state = (s) => opts.onState && opts.onState(s);
+  const state = (s) => {
+    el.dataset.save = s;
+    if (opts.onState) opts.onState(s);
+  };
+  const text = el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && el.type === 'text');
+  let timer = null;
 
-  el.addEventListener('input', () => state('dirty'));
-  el.addEventListener('change', () => {
+  el.addEventListener('input', () => {
+    state('dirty');
+    if (!text) return;
+    clearTimeout(timer);
+    timer = setTimeout(send, AUTOSAVE_MS);
+    typing.add(send);
+  });
+  el.addEventListener('change', send);
+  function send() {
+    clearTimeout(timer);
+    timer = null;
+    typing.delete(send);
     const v = parse(el.value);
     if (v === (waiting ? pending : server) || (opts.required && (v === '' || v === null))) {
       if (!editing()) show();
@@ -54,7 +81,7 @@ export function bindField(el, opts) {
         if (!editing()) show();
       },
     );
-  });
+  }
   // A value that arrived while the control had focus shows once the person moves on. An edit
   // fires "change" before "blur", so its commit is already waiting and stays on screen.
   el.addEventListener('blur', () => {
