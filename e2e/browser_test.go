@@ -3,6 +3,8 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"regexp"
@@ -348,4 +350,48 @@ func createWorkshop(t *testing.T, base, title string) (code, token string) {
 		t.Fatalf("create workshop: status %d, %+v, %v", resp.StatusCode, w, err)
 	}
 	return w.Code, w.FacilitatorToken
+}
+
+// TestProjectorPages: an arena table too long for legible type on one screen (24 actors at
+// 1920x1080) is shown in pages of the rows that fit at the pages' scale, each page named,
+// and the pages turn by themselves, the next page starting where the first ended.
+func TestProjectorPages(t *testing.T) {
+	r := newStepsRoom(t, "Een lange lijst", 90*time.Second)
+	fac := r.facilitatorOps()
+	fac.op("step.set", map[string]any{"step": 2})
+	const n = 24
+	for i := range n {
+		a := maps.Clone(exampleActors[i%len(exampleActors)])
+		a["name"] = fmt.Sprintf("%s %d", a["name"], i+1)
+		a["resources"] = fmt.Sprintf("%s; %s", a["resources"], "vrijwilligers, een zaal in de wijk en contacten met de school")
+		fac.op("actor.add", a)
+	}
+	pr := r.projector(projectorHD)
+	pr.waitFor("the actors on the projector", fmt.Sprintf(`document.querySelectorAll('#arena-table tbody tr').length === %d`, n))
+	pr.waitFor("the first page", `/^Pagina 1 van \d+$/.test(document.querySelector('.page-note:not([hidden])')?.textContent || '')`)
+	shown := func() []int {
+		return eval[[]int](pr, `[...document.querySelectorAll('#arena-table tbody tr')].flatMap((r, i) => r.hidden ? [] : [i])`)
+	}
+	first := shown()
+	pages := eval[int](pr, `Number(document.querySelector('.page-note').textContent.match(/van (\d+)/)[1])`)
+	if len(first) == 0 || len(first) == n || first[0] != 0 || first[len(first)-1] != len(first)-1 {
+		t.Fatalf("page 1 shows rows %v of %d", first, n)
+	}
+	if want := (n + len(first) - 1) / len(first); pages != want {
+		t.Errorf("%d pages of %d rows for %d actors, want %d", pages, len(first), n, want)
+	}
+	checkProjectorFits(t, pr, "page 1")
+	px := eval[float64](pr, `parseFloat(getComputedStyle(document.querySelector('.present-stage')).fontSize)`)
+	if px < 22 { // 0.75 of the stage's full 29.8 px at 1920 wide
+		t.Errorf("page 1: the stage's type is %.1f px, below 22 px", px)
+	}
+	t.Logf("%d pages of %d rows, type %.1f px", pages, len(first), px)
+	pr.screenshot(os.Getenv("ARENA_SCREENSHOTS"), "projector-pages.png")
+
+	pr.waitFor("the second page (the pages turn every 12 s)", fmt.Sprintf(`document.querySelector('.page-note').textContent === 'Pagina 2 van %d'`, pages))
+	if second := shown(); len(second) == 0 || second[0] != len(first) {
+		t.Errorf("page 2 shows rows %v, want it to start at row %d", second, len(first))
+	}
+	checkProjectorFits(t, pr, "page 2")
+	checkClean(t, pr)
 }

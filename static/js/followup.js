@@ -5,6 +5,7 @@ import { h, setText, syncList } from './dom.js';
 import { t } from './i18n.js';
 import { bindField } from './fields.js';
 import { byRank } from './ranking.js';
+import { pager } from './widgets.js';
 
 export const STATUSES = ['todo', 'contacted', 'agreed', 'declined'];
 export const LEVELS = ['low', 'medium', 'high'];
@@ -113,8 +114,10 @@ export function projectorFollowup(store) {
       h('th', { class: 'col-level' }, t('fu.willingnessShort')),
       h('th', { class: 'col-notes' }, t('fu.notes')))),
     body);
+  const pages = pager(body);
   return {
-    el: h('div', { class: 'followup-present' }, table, empty),
+    el: h('div', { class: 'followup-present' }, table, pages.note, empty),
+    paging: pages,
     update() {
       const actors = byRank(store.state.actors).filter((a) => a.selected);
       empty.hidden = actors.length > 0;

@@ -127,6 +127,7 @@ const nl = {
   'present.goTo': 'Surf naar',
   'present.scan': 'of scan de QR-code',
   'present.code': 'Code',
+  'present.page': (p) => `Pagina ${p.i} van ${p.n}`,
   online: (p) => (p.n === 1 ? '1 deelnemer online' : `${p.n} deelnemers online`),
 
   'fac.console': 'Console van de facilitator',
@@ -279,6 +280,7 @@ const en = {
   'present.goTo': 'Go to',
   'present.scan': 'or scan the QR code',
   'present.code': 'Code',
+  'present.page': (p) => `Page ${p.i} of ${p.n}`,
   online: (p) => (p.n === 1 ? '1 participant online' : `${p.n} participants online`),
 
   'fac.console': 'Facilitator console',

@@ -14,6 +14,10 @@ import { compareView } from './compare.js';
 import { countdown } from './timer.js';
 
 const MIN_SCALE = 0.45; // below this the back row cannot read it anyway
+// A table that fits only below PAGE_SCALE is shown in pages instead, of as many rows as fit
+// at PAGE_SCALE, each for PAGE_MS.
+const PAGE_SCALE = 0.75;
+const PAGE_MS = 12000;
 const root = document.getElementById('app');
 
 main();
@@ -78,15 +82,60 @@ function projectorView({ store, status }, summary) {
     }
     return { scale: lo, ok: fits(lo) };
   }
-  function fit() {
+  function fitScale() {
     stageBox.classList.remove('fit-break');
     const whole = largestFit();
-    if (whole.ok && whole.scale === 1) return;
+    if (whole.ok && whole.scale === 1) return whole.scale;
     stageBox.classList.add('fit-break');
     const broken = largestFit();
-    if (broken.ok && (!whole.ok || broken.scale > whole.scale * 1.15)) return;
+    if (broken.ok && (!whole.ok || broken.scale > whole.scale * 1.15)) return broken.scale;
     stageBox.classList.remove('fit-break');
     fits(whole.scale);
+    return whole.scale;
+  }
+
+  // Pages of a long table (a view with paging: step2.js, followup.js). page counts on from
+  // one render to the next; the timer turns the pages while there are several.
+  let page = 0;
+  let pageTimer = null;
+  function stopPages() {
+    clearInterval(pageTimer);
+    pageTimer = null;
+    page = 0;
+  }
+  function fit() {
+    const pg = stage.current()?.paging;
+    if (!pg) {
+      stopPages();
+      fitScale();
+      return;
+    }
+    const total = pg.total();
+    pg.show(0, total, null);
+    if (total <= 1 || fitScale() >= PAGE_SCALE) {
+      stopPages();
+      return;
+    }
+    // The most rows that fit at PAGE_SCALE, the page note shown (at least one).
+    stageBox.classList.remove('fit-break');
+    let lo = 1;
+    let hi = total - 1;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      pg.show(0, mid, { i: 1, n: 2 });
+      if (fits(PAGE_SCALE)) lo = mid;
+      else hi = mid - 1;
+    }
+    const count = Math.ceil(total / lo);
+    page %= count;
+    pg.show(page * lo, lo, { i: page + 1, n: count });
+    fitScale();
+    if (!pageTimer) {
+      pageTimer = setInterval(() => {
+        page++;
+        fit();
+      }, PAGE_MS);
+    }
   }
 
   function render() {

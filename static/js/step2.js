@@ -2,7 +2,7 @@
 // parts: the table is open again there.
 import { h, setText } from './dom.js';
 import { t } from './i18n.js';
-import { stepLabel } from './widgets.js';
+import { pager, stepLabel } from './widgets.js';
 import { actorList, addActorForm, removeActor, categoryLabel, degreeLabel } from './actors.js';
 import { estimateList } from './estimate.js';
 import { mergeActor } from './merge.js';
@@ -145,8 +145,10 @@ export function projectorArena(store) {
       h('th', { class: 'col-dep' }, t('actor.dependencyShort')),
       h('th', { class: 'col-num col-rank' }, t('actor.rank')))),
     body);
+  const pages = pager(body);
   return {
-    el: h('div', { class: 'arena-present' }, table, empty, legend),
+    el: h('div', { class: 'arena-present' }, table, pages.note, empty, legend),
+    paging: pages,
     update() {
       const actors = byRank(store.state.actors);
       const est = store.live.estimates;

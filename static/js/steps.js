@@ -58,5 +58,6 @@ export function stepSwitcher(make) {
     reset() {
       shown = 0; // the next update rebuilds (after a language change)
     },
+    current: () => view,
   };
 }

@@ -64,3 +64,25 @@ export function stepName(n) {
 export function stepLabel(n) {
   return t('step.label', { n, name: stepName(n) });
 }
+
+/**
+ * pager lets the projector show a long table in pages (present.js decides when and how many
+ * rows a page holds): the rows are the children of body; note says which page is shown.
+ * Returns {note, total(), show(from, n, page)} where page is {i, n} or null for no pages.
+ */
+export function pager(body) {
+  const note = h('p', { class: 'page-note', hidden: true });
+  return {
+    note,
+    total: () => body.children.length,
+    show(from, n, page) {
+      let i = 0;
+      for (const row of body.children) {
+        row.hidden = i < from || i >= from + n;
+        i++;
+      }
+      note.hidden = !page;
+      note.textContent = page ? t('present.page', page) : '';
+    },
+  };
+}
