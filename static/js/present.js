@@ -112,7 +112,7 @@ function projectorView({ store, status }, summary) {
     }
     const total = pg.total();
     pg.show(0, total, null);
-    if (total <= 1 || fitScale() >= PAGE_SCALE) {
+    if (fitScale() >= PAGE_SCALE || total <= 1) {
       stopPages();
       return;
     }
