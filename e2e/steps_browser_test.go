@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -327,6 +328,8 @@ func TestStepsRanking(t *testing.T) {
 	for i, a := range actors {
 		idOf[a["name"].(string)] = ids[i]
 	}
+	const unrated = "Wijkraad" // nobody rated it: not in the suggestion, not ranked by it
+	fo.op("actor.add", map[string]any{"name": unrated})
 	fo.op("step.set", map[string]any{"step": 2})
 	fac := r.console("Fien", viewport{1024, 768, true}) // a tablet: touch
 	pr := r.projector(desktop)
@@ -342,6 +345,7 @@ func TestStepsRanking(t *testing.T) {
 
 	projectorOrder := func(order []string, unranked int) {
 		t.Helper()
+		order, unranked = append(slices.Clone(order), unrated), unranked+1
 		expr := `[...document.querySelectorAll('#arena-table tbody td.actor-name')].map(e => e.textContent).join('|') === ` + js(strings.Join(order, "|"))
 		pr.waitFor("the order "+strings.Join(order, ", "), expr)
 		ranks := texts(pr, "#arena-table tbody td.rank")
@@ -378,8 +382,8 @@ func TestStepsRanking(t *testing.T) {
 	move(want[4], "rank-out") // CAW leaves the ranking: last, without a rank
 	now = []string{want[1], want[3], want[0], want[2], want[6], want[5], want[4]}
 	projectorOrder(now, 1)
-	if got := texts(fac, "#ranking-rest .rank-name"); len(got) != 1 || got[0] != want[4] {
-		t.Errorf("console: not ranked %q, want [%q]", got, want[4])
+	if got := texts(fac, "#ranking-rest .rank-name"); len(got) != 2 || got[0] != want[4] || got[1] != unrated {
+		t.Errorf("console: not ranked %q, want [%q %q]", got, want[4], unrated)
 	}
 	checkClean(t, fac, pr)
 }

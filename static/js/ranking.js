@@ -19,10 +19,11 @@ export function score(a) {
   return imp + dep + rep;
 }
 
-// suggestedOrder: highest score first; equal scores by name.
+// suggestedOrder: the actors rated on at least one of the three, highest score first; equal
+// scores by name. An actor nobody rated has no place in it (it would be ranked by its name).
 export function suggestedOrder(actors) {
   const c = collator();
-  return [...actors].sort((a, b) => score(b) - score(a) || c.compare(a.name, b.name));
+  return actors.filter((a) => score(a) > 0).sort((a, b) => score(b) - score(a) || c.compare(a.name, b.name));
 }
 
 // byRank: the ranked actors in their order, then the others in creation order.
@@ -88,7 +89,7 @@ export function rankingPanel(store, conn) {
     const sugg = suggestedOrder(s.actors);
     suggestList.replaceChildren(...sugg.map((a) => h('li', { dataset: { id: a.id } },
       h('span', { class: 'suggest-name' }, a.name), h('span', { class: 'suggest-score' }, t('rank.points', { n: score(a) })))));
-    useBtn.disabled = s.actors.length === 0;
+    useBtn.disabled = sugg.length === 0;
 
     const order = current();
     ownEmpty.hidden = order.length > 0;
