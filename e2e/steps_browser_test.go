@@ -656,7 +656,7 @@ func TestStepsEstimates(t *testing.T) {
 
 	ph.do("reload the phone", chromedp.Reload())
 	ph.waitFor("the phone again", connected)
-	ph.do("open the private estimate", chromedp.Click(chromedp.ID("tab-estimate")))
+	ph.waitFor("the private estimate's tab still open after a reload", `document.getElementById('pane-estimate')?.hidden === false && document.getElementById('tab-estimate').getAttribute('aria-pressed') === 'true'`)
 	ph.waitFor("its own answer after a reload", `document.querySelector(`+js(button("importance", "1"))+`)?.getAttribute('aria-pressed') === 'true'`)
 
 	// Step 3: the six sliders. Sam puts 10 on each (consultation), Ilse 90 (merger): the

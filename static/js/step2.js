@@ -14,14 +14,29 @@ export const canEdit = (store) => !store.state.locked || store.you?.role === 'fa
 
 /**
  * tabs is a row of buttons that shows one of several panes; the choice survives renders.
- * panes: [{id, label, el}]. Returns {el, current()}.
+ * panes: [{id, label, el}]; remember names the choice to keep across reloads. Returns
+ * {el, current()}.
  */
-export function tabs(panes, onSwitch) {
+export function tabs(panes, onSwitch, remember) {
+  // With remember, the tab chosen is kept for this browser tab and page, so a reload (or a
+  // phone that reloads a page it had put to sleep) opens the same tab again.
+  const key = remember && `arena:tab:${location.pathname}:${remember}`;
   let current = panes[0].id;
+  try {
+    const kept = key && sessionStorage.getItem(key);
+    if (panes.some((p) => p.id === kept)) current = kept;
+  } catch {
+    /* storage unavailable */
+  }
   const buttons = panes.map((p) => {
     const b = h('button', { type: 'button', id: `tab-${p.id}`, class: 'tab-btn', 'aria-controls': `pane-${p.id}` }, p.label);
     b.addEventListener('click', () => {
       current = p.id;
+      try {
+        if (key) sessionStorage.setItem(key, current);
+      } catch {
+        /* storage unavailable */
+      }
       show();
       onSwitch?.(p.id);
     });
@@ -69,7 +84,7 @@ export function phoneArena(store, conn, mine) {
   const switcher = tabs([
     { id: 'table', label: t('tab.table'), el: table.el },
     { id: 'estimate', label: t('tab.estimate'), el: estimates.el },
-  ]);
+  ], null, 'step2');
   return {
     el: h('div', { class: 'step2-phone' }, switcher.el, table.el, estimates.el),
     update() {
