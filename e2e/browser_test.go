@@ -395,3 +395,32 @@ func TestProjectorPages(t *testing.T) {
 	checkProjectorFits(t, pr, "page 2")
 	checkClean(t, pr)
 }
+
+// TestTranslationsComplete: every user-facing string of the pages exists in Dutch and in
+// English, neither empty.
+func TestTranslationsComplete(t *testing.T) {
+	requireChromium(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	srv := startArena(t)
+	p := startBrowser(t, ctx).newTab(t, "landing", desktop)
+	p.do("open the landing page", chromedp.Navigate(srv.base+"/"))
+	eval[chromedp.Void](p, `void import('/static/js/i18n.js').then((m) => { window.arenaDicts = m.dictionaries; })`)
+	p.waitFor("the dictionaries", `window.arenaDicts`)
+	problems := eval[[]string](p, `(() => {
+		const d = window.arenaDicts, out = [];
+		for (const [a, b] of [['nl', 'en'], ['en', 'nl']]) {
+			for (const [k, v] of Object.entries(d[a])) {
+				if (!(k in d[b])) out.push(b + ' lacks ' + k);
+				if (v === '' || v === null || v === undefined) out.push(a + ' has an empty ' + k);
+			}
+		}
+		return out;
+	})()`)
+	for _, m := range problems {
+		t.Error(m)
+	}
+	if n := eval[int](p, `Object.keys(window.arenaDicts.nl).length`); n < 100 {
+		t.Errorf("only %d Dutch strings: the dictionaries did not load whole", n)
+	}
+}

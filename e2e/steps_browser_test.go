@@ -549,6 +549,9 @@ func TestVoteApproveRound(t *testing.T) {
 	}
 	for _, p := range phones {
 		p.waitFor("the result on the phone", `document.querySelector('#vote-results.final .bar-row[data-id="`+ids[0]+`"] .bar-count')?.textContent === '3'`)
+		if note := eval[string](p, `document.querySelector('.vote-phone .waiting:not([hidden])')?.textContent ?? ''`); !strings.HasPrefix(note, "Deze stemronde is gesloten") {
+			t.Errorf("%s: after the close the phone says %q, want that the round is closed", p.name, note)
+		}
 	}
 
 	// The facilitator selects the winner beside its count; the projector marks it.

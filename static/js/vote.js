@@ -219,6 +219,7 @@ export function phoneVote(store, conn) {
       const open = openRound(s);
       const r = lastRound(s);
       waiting.hidden = !!open;
+      setText(waiting, r && r.status === 'closed' ? t('vote.waitingClosed') : t('vote.waiting'));
       setText(head, open ? t('vote.openNow') : r ? t('vote.closedHead', { n: roundNumber(s, r) }) : t('vote.title'));
       summary.hidden = !r;
       voters.hidden = !r;
