@@ -549,6 +549,10 @@ func TestVoteApproveRound(t *testing.T) {
 	}
 	for _, p := range phones {
 		p.waitFor("the result on the phone", `document.querySelector('#vote-results.final .bar-row[data-id="`+ids[0]+`"] .bar-count')?.textContent === '3'`)
+		// On a phone a name has the row's width, not a narrow column beside its bar.
+		if narrow := eval[[]string](p, `[...document.querySelectorAll('#vote-results .bar-row')].filter((r) => r.querySelector('.bar-name').getBoundingClientRect().width < 0.9 * r.getBoundingClientRect().width).map((r) => r.querySelector('.bar-name').textContent)`); len(narrow) > 0 {
+			t.Errorf("%s: the result's names %q are narrower than their rows", p.name, narrow)
+		}
 		if note := eval[string](p, `document.querySelector('.vote-phone .waiting:not([hidden])')?.textContent ?? ''`); !strings.HasPrefix(note, "Deze stemronde is gesloten") {
 			t.Errorf("%s: after the close the phone says %q, want that the round is closed", p.name, note)
 		}
