@@ -30,6 +30,12 @@ func TestStepsExport(t *testing.T) {
 	}
 	eval[bool](con, `(window.__download = null) === null`)
 	con.do("download the table", chromedp.Click(chromedp.CSS(`#export-box button[data-format="csv"]`)))
-	con.waitFor("the table", `typeof window.__download === 'string' && window.__download.startsWith('name,category,')`)
+	con.waitFor("the table", `typeof window.__download === 'string' && window.__download.startsWith('naam,soort actor,')`)
+	// In the language the console shows.
+	con.do("switch to English", chromedp.Click(chromedp.CSS(`.lang-btn[lang="en"]`)))
+	con.waitFor("the English console", `document.documentElement.lang === 'en' && document.querySelectorAll('#export-box button').length === 3`)
+	eval[bool](con, `(window.__download = null) === null`)
+	con.do("download the report in English", chromedp.Click(chromedp.CSS(`#export-box button[data-format="md"]`)))
+	con.waitFor("the English report", `typeof window.__download === 'string' && window.__download.includes('## Arena analysis')`)
 	checkClean(t, con)
 }

@@ -45,6 +45,10 @@ func (s *server) exportWorkshop(c echo.Context) error {
 	if err := facilitator(c, m); err != nil || c.Response().Committed {
 		return err
 	}
+	lang := c.QueryParam("lang")
+	if lang != "" && lang != "nl" && lang != "en" {
+		return fail(c, session.CodeInvalid, "lang must be nl or en")
+	}
 	format := c.QueryParam("format")
 	if format == "" {
 		format = "json"
@@ -59,6 +63,7 @@ func (s *server) exportWorkshop(c echo.Context) error {
 		return err
 	}
 	x := export{ExportedAt: time.Now().UnixMilli(), Workshop: st, Rounds: []exportRound{}, Estimates: map[string]session.EstimatesMessage{}}
+	rt := reportLang(lang, st.Locale)
 	names := map[string]string{}
 	for _, p := range st.Participants {
 		names[p.ID] = p.Name
@@ -78,7 +83,7 @@ func (s *server) exportWorkshop(c echo.Context) error {
 			xr.Ballots = map[string]map[string]int{}
 			for pid, b := range ballots {
 				if len(b) > 0 {
-					xr.Ballots[nameOr(names, pid)] = b
+					xr.Ballots[nameOr(names, pid, rt)] = b
 				}
 			}
 		}
@@ -107,9 +112,9 @@ func (s *server) exportWorkshop(c echo.Context) error {
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+name+"."+format+`"`)
 	switch format {
 	case "csv":
-		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", exportCSV(x, names))
+		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", exportCSV(x, names, rt))
 	case "md":
-		return c.Blob(http.StatusOK, "text/markdown; charset=utf-8", exportMarkdown(x, names))
+		return c.Blob(http.StatusOK, "text/markdown; charset=utf-8", exportMarkdown(x, names, rt))
 	}
 	b, err := json.MarshalIndent(x, "", "  ")
 	if err != nil {
@@ -119,11 +124,11 @@ func (s *server) exportWorkshop(c echo.Context) error {
 }
 
 // nameOr is the name of participant id, or says that it left (was removed).
-func nameOr(names map[string]string, id string) string {
+func nameOr(names map[string]string, id string, rt reportText) string {
 	if n, ok := names[id]; ok || id == "" {
 		return n
 	}
-	return "(removed participant " + id[:min(8, len(id))] + ")"
+	return "(" + rt.removedParticipant + " " + id[:min(8, len(id))] + ")"
 }
 
 // cell makes user text safe for a spreadsheet: a cell that starts with = + - @ (or a
@@ -135,31 +140,29 @@ func cell(s string) string {
 	return s
 }
 
-func boolText(b *bool) string {
-	if b == nil {
-		return ""
-	}
-	return strconv.FormatBool(*b)
-}
-
-func exportCSV(x export, names map[string]string) []byte {
+// exportCSV is the table for a spreadsheet, in the report's language: one row an actor,
+// its follow-up, and its votes in each closed round.
+func exportCSV(x export, names map[string]string, rt reportText) []byte {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	header := []string{"name", "category", "resources", "importance", "replaceability", "replaceableBy",
-		"dependency", "rank", "form", "selected", "owner", "status", "assessmentRight", "interest", "willingness", "notes"}
+	header := slices.Clone(rt.csvCols)
 	var closed []exportRound
 	for i, r := range x.Rounds {
 		if x.Workshop.Rounds[i].Status == "closed" {
 			closed = append(closed, r)
-			header = append(header, fmt.Sprintf("votes round %d", i+1))
+			header = append(header, fmt.Sprintf(rt.csvVotes, i+1))
 		}
 	}
 	w.Write(header)
 	for _, a := range x.Workshop.Actors {
 		f := a.FollowUp
-		row := []string{cell(a.Name), a.Category, cell(a.Resources), itoa0(a.Importance), a.Replaceability, cell(a.ReplaceableBy),
-			a.Dependency, itoa0(a.Rank), a.Form, strconv.FormatBool(a.Selected), cell(nameOr(names, f.Owner)), f.Status,
-			boolText(f.AssessmentRight), f.Interest, f.Willingness, cell(f.Notes)}
+		sel := rt.no
+		if a.Selected {
+			sel = rt.yes
+		}
+		row := []string{cell(a.Name), rt.label(a.Category), cell(a.Resources), itoa0(a.Importance), rt.label(a.Replaceability), cell(a.ReplaceableBy),
+			rt.label(a.Dependency), itoa0(a.Rank), rt.label(a.Form), sel, cell(nameOr(names, f.Owner, rt)), rt.label(f.Status),
+			rt.flag(f.AssessmentRight), rt.label(f.Interest), rt.label(f.Willingness), cell(f.Notes)}
 		for _, r := range closed {
 			n, ok := r.Tally[a.ID]
 			if ok {
@@ -213,48 +216,49 @@ func md(s string, inTable bool) string {
 	return b.String()
 }
 
-func exportMarkdown(x export, names map[string]string) []byte {
+// exportMarkdown is the report, in the report's language; user text is escaped (md).
+func exportMarkdown(x export, names map[string]string, rt reportText) []byte {
 	st := x.Workshop
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", md(st.Title, false))
-	fmt.Fprintf(&b, "Workshop %s, exported %s.\n\n", st.Code, time.UnixMilli(x.ExportedAt).UTC().Format("2006-01-02 15:04 UTC"))
+	fmt.Fprintf(&b, rt.exported+"\n\n", st.Code, time.UnixMilli(x.ExportedAt).UTC().Format("2006-01-02 15:04 UTC"))
 	if st.Issue != "" {
-		fmt.Fprintf(&b, "## Issue\n\n%s\n\n", md(st.Issue, false))
+		fmt.Fprintf(&b, "## %s\n\n%s\n\n", rt.issue, md(st.Issue, false))
 	}
 	if st.Goal != "" {
-		fmt.Fprintf(&b, "## Goal\n\n%s\n\n", md(st.Goal, false))
+		fmt.Fprintf(&b, "## %s\n\n%s\n\n", rt.goal, md(st.Goal, false))
 	}
-	b.WriteString("## Arena analysis\n\n")
-	b.WriteString("| actor | category | resources | importance | replaceability (by whom) | dependency | rank | form | selected |\n")
+	fmt.Fprintf(&b, "## %s\n\n", rt.arena)
+	b.WriteString(rt.actorCols + "\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
 	for _, a := range st.Actors {
-		repl := a.Replaceability
+		repl := rt.label(a.Replaceability)
 		if a.ReplaceableBy != "" {
 			repl += " (" + md(a.ReplaceableBy, true) + ")"
 		}
 		sel := ""
 		if a.Selected {
-			sel = "yes"
+			sel = rt.yes
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", md(a.Name, true), a.Category, md(a.Resources, true),
-			itoa0(a.Importance), repl, a.Dependency, itoa0(a.Rank), a.Form, sel)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", md(a.Name, true), rt.label(a.Category), md(a.Resources, true),
+			itoa0(a.Importance), repl, rt.label(a.Dependency), itoa0(a.Rank), rt.label(a.Form), sel)
 	}
 	if len(st.Criteria) > 0 {
-		b.WriteString("\n## Selection criteria\n\n")
+		fmt.Fprintf(&b, "\n## %s\n\n", rt.criteria)
 		for _, c := range st.Criteria {
 			fmt.Fprintf(&b, "- %s\n", md(c.Text, false))
 		}
 	}
 	for i, r := range st.Rounds {
 		xr := x.Rounds[i]
-		fmt.Fprintf(&b, "\n## Vote round %d (%s, %s)\n\n%d voters.\n\n", i+1, r.Mode, r.Status, xr.Voters)
+		fmt.Fprintf(&b, "\n## "+rt.voteRound+"\n\n"+rt.voters+"\n\n", i+1, rt.label(r.Mode), rt.label(r.Status), xr.Voters)
 		for _, a := range st.Actors {
 			if n, ok := xr.Tally[a.ID]; ok {
 				fmt.Fprintf(&b, "- %s: %d\n", md(a.Name, false), n)
 			}
 		}
 		if xr.Ballots != nil {
-			b.WriteString("\nWho voted for what:\n\n")
+			fmt.Fprintf(&b, "\n%s\n\n", rt.whoVoted)
 			for _, who := range slices.Sorted(maps.Keys(xr.Ballots)) {
 				var parts []string
 				for _, a := range st.Actors {
@@ -273,12 +277,12 @@ func exportMarkdown(x export, names map[string]string) []byte {
 		}
 	}
 	if len(sel) > 0 {
-		b.WriteString("\n## Follow-up\n\n")
-		b.WriteString("| actor | who approaches it | status | assessment right | interest | willingness | notes |\n|---|---|---|---|---|---|---|\n")
+		fmt.Fprintf(&b, "\n## %s\n\n", rt.followUp)
+		b.WriteString(rt.followUpCols + "\n|---|---|---|---|---|---|---|\n")
 		for _, a := range sel {
 			f := a.FollowUp
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", md(a.Name, true), md(nameOr(names, f.Owner), true),
-				f.Status, boolText(f.AssessmentRight), f.Interest, f.Willingness, md(f.Notes, true))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", md(a.Name, true), md(nameOr(names, f.Owner, rt), true),
+				rt.label(f.Status), rt.flag(f.AssessmentRight), rt.label(f.Interest), rt.label(f.Willingness), md(f.Notes, true))
 		}
 	}
 	return []byte(b.String())

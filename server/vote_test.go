@@ -319,3 +319,55 @@ func TestExportClosedTallyAfterMerge(t *testing.T) {
 		t.Errorf("exported tally %v (%d voters), state's %v; want B:3 in both", x.Rounds[0].Tally, x.Rounds[0].Voters, want)
 	}
 }
+
+// The report and the table are in the workshop's language, or in lang when asked: words
+// for the values the state keeps as codes, headings and column names.
+func TestExportLanguage(t *testing.T) {
+	s := startServer(t, "")
+	w := s.create(t, "Taal") // the default locale: nl
+	fac := connect(t, s, w.Code, map[string]any{"role": "participant", "name": "Fien", "facilitatorToken": w.FacilitatorToken})
+	a := fac.mustOp("actor.add", map[string]any{"name": "OCMW", "category": "core", "replaceability": "small", "dependency": "ratherLarge", "form": "network"}).ID
+	fac.mustOp("actor.select", map[string]any{"id": a, "selected": true})
+	fac.mustOp("followup.update", map[string]any{"actorId": a, "status": "contacted", "assessmentRight": true, "interest": "high"})
+	rd := fac.mustOp("round.open", map[string]any{"mode": "dots", "dots": 3, "maxPerActor": 2}).ID
+	p := connect(t, s, w.Code, map[string]any{"role": "participant", "name": "Jan"})
+	p.mustOp("vote.cast", map[string]any{"roundId": rd, "actorId": a, "count": 2})
+	fac.mustOp("round.close", map[string]any{"roundId": rd})
+
+	get := func(query string) string {
+		t.Helper()
+		status, body, _ := s.do(t, "GET", "/api/workshops/"+w.Code+"/export?"+query, w.FacilitatorToken, nil)
+		if status != 200 {
+			t.Fatalf("%s: %d %s", query, status, body)
+		}
+		return string(body)
+	}
+	for _, tc := range []struct {
+		query      string
+		want, none []string
+	}{
+		{"format=md", []string{"## Arena-analyse", "| OCMW | kernactor |", "| klein |", "| eerder groot |", "| netwerk | ja |",
+			"## Stemronde 1 (stippen verdelen, gesloten)", "- OCMW: 2", "## Opvolging", "| gecontacteerd | ja | hoog |"},
+			[]string{"core", "contacted", "Arena analysis"}},
+		{"format=md&lang=en", []string{"## Arena analysis", "| OCMW | core actor |", "| small |", "| rather large |", "| network | yes |",
+			"## Vote round 1 (spread dots, closed)", "## Follow-up", "| contacted | yes | high |"},
+			[]string{"kernactor", "Arena-analyse"}},
+		{"format=csv", []string{"naam,soort actor,machts- en hulpbronnen,", ",stemmen ronde 1\n", "OCMW,kernactor,,,klein,,eerder groot,,netwerk,ja,,gecontacteerd,ja,hoog,,,2\n"}, nil},
+		{"format=csv&lang=en", []string{"name,kind of actor,power and help resources,", ",votes round 1\n", "OCMW,core actor,,,small,,rather large,,network,yes,,contacted,yes,high,,,2\n"}, nil},
+	} {
+		body := get(tc.query)
+		for _, want := range tc.want {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s lacks %q:\n%s", tc.query, want, body)
+			}
+		}
+		for _, none := range tc.none {
+			if strings.Contains(body, none) {
+				t.Errorf("%s holds %q:\n%s", tc.query, none, body)
+			}
+		}
+	}
+	if status, body, _ := s.do(t, "GET", "/api/workshops/"+w.Code+"/export?format=md&lang=fr", w.FacilitatorToken, nil); status != 400 || !strings.Contains(string(body), `"invalid"`) {
+		t.Errorf("lang=fr: %d %s", status, body)
+	}
+}

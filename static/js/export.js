@@ -2,7 +2,7 @@
 // The call needs the facilitator token in a header, so it is fetched and handed to the
 // browser as a file, never opened as a page.
 import { h } from './dom.js';
-import { t } from './i18n.js';
+import { t, getLang } from './i18n.js';
 import { toast } from './feedback.js';
 
 const FORMATS = [
@@ -12,7 +12,7 @@ const FORMATS = [
 ];
 
 async function download(code, token, format) {
-  const res = await fetch(`/api/workshops/${encodeURIComponent(code)}/export?format=${format}`, {
+  const res = await fetch(`/api/workshops/${encodeURIComponent(code)}/export?format=${format}&lang=${getLang()}`, {
     headers: { Authorization: `Bearer ${token}` },
     cache: 'no-store',
   });

@@ -1,0 +1,92 @@
+package main
+
+import "github.com/arena-workshop/arena/session"
+
+// reportText holds the words of the Markdown report in one language: headings, column
+// names, and the labels of the values that the state keeps as codes (the same words as
+// the pages', static/js/i18n*.js).
+type reportText struct {
+	exported, issue, goal, arena, criteria, followUp, voteRound, voters, whoVoted string
+	actorCols, followUpCols                                                       string
+	csvCols                                                                       []string
+	csvVotes                                                                      string
+	yes, no, removedParticipant                                                   string
+	labels                                                                        map[string]string // code -> word
+}
+
+var reportTexts = map[string]reportText{
+	"nl": {
+		exported: "Workshop %s, geëxporteerd op %s.", issue: "Onderwerp", goal: "Doel", arena: "Arena-analyse",
+		criteria: "Selectiecriteria", followUp: "Opvolging", voteRound: "Stemronde %d (%s, %s)", voters: "%d deelnemers hebben gestemd.",
+		whoVoted:     "Wie stemde waarvoor:",
+		actorCols:    "| actor | soort actor | machts- en hulpbronnen | belangrijkheid | vervangbaarheid (door wie) | afhankelijkheid | rangorde | samenwerkingsvorm | geselecteerd |",
+		followUpCols: "| actor | wie neemt contact op | status | inschatting juist | organisatiebelang | handelingsbereidheid | notities |",
+		csvCols: []string{"naam", "soort actor", "machts- en hulpbronnen", "belangrijkheid", "vervangbaarheid", "vervangbaar door",
+			"afhankelijkheid", "rangorde", "samenwerkingsvorm", "geselecteerd", "wie neemt contact op", "status", "inschatting juist",
+			"organisatiebelang", "handelingsbereidheid", "notities"},
+		csvVotes: "stemmen ronde %d",
+		yes:      "ja", no: "nee", removedParticipant: "verwijderde deelnemer",
+		labels: map[string]string{
+			"core": "kernactor", "peripheral": "randactor", "context": "contextactor", "anchoring": "verankeringsactor",
+			"large": "groot", "ratherLarge": "eerder groot", "ratherSmall": "eerder klein", "small": "klein",
+			"consultation": "overleg", "adhoc": "ad hoc", "network": "netwerk", "merger": "fusie",
+			"todo": "te doen", "contacted": "gecontacteerd", "agreed": "akkoord", "declined": "weigert",
+			"low": "laag", "medium": "gemiddeld", "high": "hoog",
+			session.ModeApprove: "ja/nee per actor", session.ModeDots: "stippen verdelen",
+			session.RoundStatusOpen: "open", session.RoundStatusClosed: "gesloten",
+		},
+	},
+	"en": {
+		exported: "Workshop %s, exported %s.", issue: "Issue", goal: "Goal", arena: "Arena analysis",
+		criteria: "Selection criteria", followUp: "Follow-up", voteRound: "Vote round %d (%s, %s)", voters: "%d voters.",
+		whoVoted:     "Who voted for what:",
+		actorCols:    "| actor | kind of actor | power and help resources | importance | replaceability (by whom) | dependency | rank | form of collaboration | selected |",
+		followUpCols: "| actor | who makes contact | status | assessment right | organisational interest | willingness to act | notes |",
+		csvCols: []string{"name", "kind of actor", "power and help resources", "importance", "replaceability", "replaceable by",
+			"dependency", "rank", "form of collaboration", "selected", "who makes contact", "status", "assessment right",
+			"organisational interest", "willingness to act", "notes"},
+		csvVotes: "votes round %d",
+		yes:      "yes", no: "no", removedParticipant: "removed participant",
+		labels: map[string]string{
+			"core": "core actor", "peripheral": "peripheral actor", "context": "context actor", "anchoring": "anchoring actor",
+			"large": "large", "ratherLarge": "rather large", "ratherSmall": "rather small", "small": "small",
+			"consultation": "consultation", "adhoc": "ad hoc", "network": "network", "merger": "merger",
+			"todo": "to do", "contacted": "contacted", "agreed": "agreed", "declined": "declined",
+			"low": "low", "medium": "medium", "high": "high",
+			session.ModeApprove: "yes/no per actor", session.ModeDots: "spread dots",
+			session.RoundStatusOpen: "open", session.RoundStatusClosed: "closed",
+		},
+	},
+}
+
+// reportLang is the report's language: lang when it is one of the report's, else the
+// workshop's locale, else English.
+func reportLang(lang, locale string) reportText {
+	if rt, ok := reportTexts[lang]; ok {
+		return rt
+	}
+	if rt, ok := reportTexts[locale]; ok {
+		return rt
+	}
+	return reportTexts["en"]
+}
+
+// label is the word for a code ("" stays "").
+func (rt reportText) label(code string) string {
+	if w, ok := rt.labels[code]; ok {
+		return w
+	}
+	return code
+}
+
+// flag is yes, no or nothing.
+func (rt reportText) flag(b *bool) string {
+	switch {
+	case b == nil:
+		return ""
+	case *b:
+		return rt.yes
+	default:
+		return rt.no
+	}
+}
