@@ -713,3 +713,25 @@ func TestStepsEstimates(t *testing.T) {
 	checkStageFits(t, pr, "step 3", 12)
 	checkClean(t, fac, ph, pr)
 }
+
+// TestLongNames: a name with an emoji is kept whole up to the server's limit in characters
+// (the browser counts an emoji as several), and a name over the limit is not cut short
+// without a word: the phone says it is too long and keeps what was typed.
+func TestLongNames(t *testing.T) {
+	r := newStepsRoom(t, "Namen", 60*time.Second)
+	r.facilitatorOps().op("step.set", map[string]any{"step": 2})
+	const name = "<b>Ann</b> 🙂🙂 Vermeersch-Van den Broecks" // 40 characters, 42 UTF-16 units
+	ph := r.phone(name, 0)
+	long := strings.Repeat("Vereniging voor ouderenzorg ", 4)[:100] // 100 characters, over the 80 of a name
+	ph.do("type a long actor name and add it",
+		chromedp.SendKeys(chromedp.ID("actor-add-name"), long),
+		chromedp.Click(chromedp.ID("actor-add-submit")))
+	ph.waitFor("the message that it is too long", `[...document.querySelectorAll('.toast-text')].some((e) => e.textContent === 'Te lang: maximaal 80 tekens')`)
+	if got := eval[string](ph, `document.getElementById('actor-add-name').value`); got != long {
+		t.Errorf("the field holds %q after the refusal, want what was typed, %q", got, long)
+	}
+	if n := eval[int](ph, `document.querySelectorAll('.actor-card').length`); n != 0 {
+		t.Errorf("%d actors added", n)
+	}
+	checkClean(t, ph)
+}

@@ -147,7 +147,9 @@ export async function removeActor(conn, actor) {
  * here, so a resend after a reconnect cannot add the actor twice.
  */
 export function addActorForm(conn) {
-  const name = h('input', { type: 'text', id: 'actor-add-name', maxLength: LIMITS.name, placeholder: t('actor.addName'), autocomplete: 'off', 'aria-label': t('actor.addName') });
+  // maxLength counts UTF-16 units and cuts a paste short without a word; the server counts
+  // characters. So the field takes twice the limit and the submit says when it is too long.
+  const name = h('input', { type: 'text', id: 'actor-add-name', maxLength: 2 * LIMITS.name, placeholder: t('actor.addName'), autocomplete: 'off', 'aria-label': t('actor.addName') });
   const category = h('select', { id: 'actor-add-category', 'aria-label': t('actor.category') },
     h('option', { value: '' }, t('actor.categoryOptional')), CATEGORIES.map((c) => h('option', { value: c }, categoryLabel(c))));
   const submit = h('button', { type: 'submit', id: 'actor-add-submit', class: 'btn btn-primary' }, t('actor.add'));

@@ -47,7 +47,8 @@ export function participate({ code, saved, facilitator = false, makeView, onFata
 export function nameForm(root, saved, { inputId, submitId, texts, enterkeyhint }, done) {
   const build = () => {
     const { brand, intro, label, submit } = texts();
-    const input = h('input', { type: 'text', id: inputId, maxLength: NAME_MAX, autocomplete: 'name', placeholder: t('name.placeholder'), enterkeyhint });
+    // Twice the limit (see addActorForm): the submit says when the name is too long.
+    const input = h('input', { type: 'text', id: inputId, maxLength: 2 * NAME_MAX, autocomplete: 'name', placeholder: t('name.placeholder'), enterkeyhint });
     const error = h('p', { class: 'form-error', 'aria-live': 'polite' });
     const form = h('form', { class: 'panel name-form' },
       h('div', { class: 'topline' }, h('span', { class: 'brand' }, brand), langToggle()),
