@@ -18,7 +18,7 @@ export const degreeLabel = (d) => (d ? t(`deg.${d}`) : '');
 
 // options for a select; the empty one means "not set" (short in the narrow table cells).
 function options(values, label, short = false) {
-  const none = short ? '–' : `– ${t('not.set')} –`;
+  const none = short ? '–' : t('not.set'); // no dashes around it: they cut it short on a phone's card
   return [h('option', { value: '' }, none), ...values.map((v) => h('option', { value: String(v) }, label(v)))];
 }
 

@@ -399,7 +399,7 @@ export const en = {
   'fu.yes': 'yes',
   'fu.no': 'no',
   'fu.unknown': 'not known yet',
-  'fu.interest': 'Organisational interest',
+  'fu.interest': 'Organi\u00ADsational interest', // soft hyphen: the projector's narrow column
   'fu.willingness': 'Willingness to act',
   'fu.willingnessShort': 'Willing\u00ADness to act',
   'fu.level.low': 'low',
