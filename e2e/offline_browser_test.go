@@ -15,21 +15,8 @@ import (
 // and data) are sent when the phone is back, paced under the server's rate limit: more
 // than a burst's worth of them all land, none is refused as rate_limited.
 func TestOfflineEditsAllLand(t *testing.T) {
-	requireChromium(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	dir := t.TempDir()
-	port, err := freePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := net.JoinHostPort("127.0.0.1", port)
-	a, err := tryStartArenaAt(t, dir, addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	code, token := createWorkshop(t, a.base, "Offline")
-	r := &stepsRoom{t: t, ctx: ctx, srv: a, b: startBrowser(t, ctx), code: code, token: token}
+	r, a, restart := restartableRoom(t, "Offline")
+	ctx, code := r.ctx, r.code
 	r.facilitatorOps().op("step.set", map[string]any{"step": 2})
 	ph := r.phone("Sam", 0)
 	ph.waitFor("the add form", `document.getElementById('actor-add-name')`)
@@ -48,11 +35,7 @@ func TestOfflineEditsAllLand(t *testing.T) {
 		t.Fatal("could not add the actors")
 	}
 
-	b, err := tryStartArenaAt(t, dir, addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.stop(t) })
+	b := restart()
 	ph.waitFor("the phone to reconnect", connected)
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -73,21 +56,8 @@ func TestOfflineEditsAllLand(t *testing.T) {
 // pauses, and when the page goes away before that, even with the server away: the tab
 // keeps the unanswered edit and sends it on its next load.
 func TestTypingIsKept(t *testing.T) {
-	requireChromium(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	dir := t.TempDir()
-	port, err := freePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := net.JoinHostPort("127.0.0.1", port)
-	a, err := tryStartArenaAt(t, dir, addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	code, token := createWorkshop(t, a.base, "Typing")
-	r := &stepsRoom{t: t, ctx: ctx, srv: a, b: startBrowser(t, ctx), code: code, token: token}
+	r, a, restart := restartableRoom(t, "Typing")
+	ctx, code := r.ctx, r.code
 	fac := r.facilitatorOps()
 	fac.op("step.set", map[string]any{"step": 2})
 	id := fac.op("actor.add", map[string]any{"name": "Buurthuis"})
@@ -138,14 +108,39 @@ func TestTypingIsKept(t *testing.T) {
 		t.Fatalf("reload with the server away: %v, want ERR_CONNECTION_REFUSED", err)
 	}
 	rcancel()
-	b, err := tryStartArenaAt(t, dir, addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.stop(t) })
+	b := restart()
 	ph.do("open the workshop again", chromedp.Navigate(b.base+"/w/"+code))
 	ph.waitFor("the phone to reconnect", connected)
 	waitResources(b.base, "12 vrijwilligers en een zaal", "typed before a reload with the server away")
 	ph.waitFor("the phone to show it", field+`?.value === "12 vrijwilligers en een zaal"`)
 	checkClean(t, ph)
+}
+
+// restartableRoom is a workshop on a server at a fixed address and data directory, with a
+// browser; restart starts the server again there after the test killed it.
+func restartableRoom(t *testing.T, title string) (r *stepsRoom, a *arena, restart func() *arena) {
+	t.Helper()
+	requireChromium(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	t.Cleanup(cancel)
+	dir := t.TempDir()
+	port, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := net.JoinHostPort("127.0.0.1", port)
+	if a, err = tryStartArenaAt(t, dir, addr); err != nil {
+		t.Fatal(err)
+	}
+	code, token := createWorkshop(t, a.base, title)
+	r = &stepsRoom{t: t, ctx: ctx, srv: a, b: startBrowser(t, ctx), code: code, token: token}
+	return r, a, func() *arena {
+		t.Helper()
+		b, err := tryStartArenaAt(t, dir, addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { b.stop(t) })
+		return b
+	}
 }
