@@ -24,7 +24,8 @@ const (
 )
 
 // cleanText trims s and checks it: valid UTF-8, no control characters (newline and tab
-// only when multiline), at most max characters, and at least one when required.
+// only when multiline) and no controls of text direction, at most max characters, and,
+// when required, at least one character that shows.
 func cleanText(field, s string, max int, multiline, required bool) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", invalid(field, "%s is not valid UTF-8", field)
@@ -39,6 +40,9 @@ func cleanText(field, s string, max int, multiline, required bool) (string, erro
 		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t')) {
 			return "", invalid(field, "%s holds a control character", field)
 		}
+		if directionControl(r) {
+			return "", invalid(field, "%s holds a control of text direction", field)
+		}
 	}
 	if n := utf8.RuneCountInString(s); n > max {
 		return "", invalid(field, "%s is %d characters long; at most %d allowed", field, n, max)
@@ -46,7 +50,29 @@ func cleanText(field, s string, max int, multiline, required bool) (string, erro
 	if required && s == "" {
 		return "", invalid(field, "%s is required", field)
 	}
+	if required && !strings.ContainsFunc(s, shows) {
+		return "", invalid(field, "%s has no character that shows", field)
+	}
 	return s, nil
+}
+
+// directionControl reports the embeddings, overrides and isolates of the Unicode
+// bidirectional algorithm (U+202A-U+202E, U+2066-U+2069): with them a name can show as
+// another one ("Ann" followed by U+202E and a reversed name). Marks (U+200E, U+200F) and
+// the joiners of emoji sequences stay allowed.
+func directionControl(r rune) bool {
+	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
+}
+
+// shows reports whether r leaves a mark on screen: not a space, not a format character
+// (zero-width space, soft hyphen, byte order mark, joiners), not a combining mark alone,
+// and not one of the letters that fonts draw blank (Hangul fillers, the blank braille cell).
+func shows(r rune) bool {
+	switch r {
+	case 0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800:
+		return false
+	}
+	return unicode.IsGraphic(r) && !unicode.IsSpace(r) && !unicode.In(r, unicode.Mn, unicode.Me)
 }
 
 // CleanTitle validates a workshop title (1-120 characters, one line).

@@ -123,9 +123,15 @@ func TestTextLimits(t *testing.T) {
 			{name: "C1 control", in: "a\u0085b"},
 			{name: "vertical tab", in: "a\vb"},
 			{name: "non-ASCII letters", in: "Zoë's café 🙂", ok: true, want: "Zoë's café 🙂"},
+			{name: "right-to-left override", in: "Ann\u202eeromssaB"},
+			{name: "left-to-right isolate", in: "a\u2066b\u2069"},
+			{name: "emoji joined (ZWJ) and a right-to-left mark", in: "👩\u200d🦰 \u200fسارة", ok: true, want: "👩\u200d🦰 \u200fسارة"},
 		}
 		if f.required {
-			cases = append(cases, tc{name: "blank", in: "   "}, tc{name: "empty", in: ""})
+			cases = append(cases, tc{name: "blank", in: "   "}, tc{name: "empty", in: ""},
+				tc{name: "only invisible characters", in: "\u200b\ufeff\u00ad\u034f"},
+				tc{name: "only a Hangul filler", in: "\u3164"},
+				tc{name: "a letter among invisible ones", in: "\u200bA\u200b", ok: true, want: "\u200bA\u200b"})
 		} else {
 			cases = append(cases, tc{name: "blank becomes empty", in: " \t ", ok: true, want: ""})
 		}
