@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -81,9 +80,15 @@ func (s *server) exportWorkshop(c echo.Context) error {
 		xr := exportRound{ID: r.ID, Tally: tally, Voters: voters}
 		if !r.Anonymous {
 			xr.Ballots = map[string]map[string]int{}
-			for pid, b := range ballots {
-				if len(b) > 0 {
-					xr.Ballots[nameOr(names, pid, rt)] = b
+			for _, pid := range slices.Sorted(maps.Keys(ballots)) {
+				if b := ballots[pid]; len(b) > 0 {
+					// By name; two participants of one name (a rename to someone else's)
+					// keep both ballots, the second under its name and the start of its id.
+					who := nameOr(names, pid, rt)
+					if _, taken := xr.Ballots[who]; taken {
+						who += " (" + pid[:min(8, len(pid))] + ")"
+					}
+					xr.Ballots[who] = b
 				}
 			}
 		}
@@ -141,10 +146,11 @@ func cell(s string) string {
 }
 
 // exportCSV is the table for a spreadsheet, in the report's language: one row an actor,
-// its follow-up, and its votes in each closed round.
+// its follow-up, and its votes in each closed round. Spreadsheets open it as it is: a byte
+// order mark says UTF-8, the separator is the one the language's Excel expects (Dutch ';',
+// English ','), and every field is quoted, so that neither separator inside a participant's
+// text starts a new cell (where a formula could begin; cell guards the start of each field).
 func exportCSV(x export, names map[string]string, rt reportText) []byte {
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
 	header := slices.Clone(rt.csvCols)
 	var closed []exportRound
 	for i, r := range x.Rounds {
@@ -153,7 +159,7 @@ func exportCSV(x export, names map[string]string, rt reportText) []byte {
 			header = append(header, fmt.Sprintf(rt.csvVotes, i+1))
 		}
 	}
-	w.Write(header)
+	rows := [][]string{header}
 	for _, a := range x.Workshop.Actors {
 		f := a.FollowUp
 		sel := rt.no
@@ -171,10 +177,22 @@ func exportCSV(x export, names map[string]string, rt reportText) []byte {
 				row = append(row, "")
 			}
 		}
-		w.Write(row)
+		rows = append(rows, row)
 	}
-	w.Flush()
-	return buf.Bytes()
+	var b bytes.Buffer
+	b.WriteString("\ufeff")
+	for _, row := range rows {
+		for i, f := range row {
+			if i > 0 {
+				b.WriteByte(rt.csvSep)
+			}
+			b.WriteByte('"')
+			b.WriteString(strings.ReplaceAll(f, `"`, `""`))
+			b.WriteByte('"')
+		}
+		b.WriteString("\r\n")
+	}
+	return b.Bytes()
 }
 
 func itoa0(n int) string {

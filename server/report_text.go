@@ -2,14 +2,15 @@ package main
 
 import "github.com/arena-workshop/arena/session"
 
-// reportText holds the words of the Markdown report in one language: headings, column
-// names, and the labels of the values that the state keeps as codes (the same words as
-// the pages', static/js/i18n*.js).
+// reportText holds the words of the Markdown report and the CSV table in one language:
+// headings, column names, and the labels of the values that the state keeps as codes (the
+// same words as the pages', static/js/i18n*.js), and the CSV separator its Excel expects.
 type reportText struct {
 	exported, issue, goal, arena, criteria, followUp, voteRound, voters, whoVoted string
 	actorCols, followUpCols                                                       string
 	csvCols                                                                       []string
 	csvVotes                                                                      string
+	csvSep                                                                        byte
 	yes, no, removedParticipant                                                   string
 	labels                                                                        map[string]string // code -> word
 }
@@ -24,8 +25,8 @@ var reportTexts = map[string]reportText{
 		csvCols: []string{"naam", "soort actor", "machts- en hulpbronnen", "belangrijkheid", "vervangbaarheid", "vervangbaar door",
 			"afhankelijkheid", "rangorde", "samenwerkingsvorm", "geselecteerd", "wie neemt contact op", "status", "inschatting juist",
 			"organisatiebelang", "handelingsbereidheid", "notities"},
-		csvVotes: "stemmen ronde %d",
-		yes:      "ja", no: "nee", removedParticipant: "verwijderde deelnemer",
+		csvVotes: "stemmen ronde %d", csvSep: ';',
+		yes: "ja", no: "nee", removedParticipant: "verwijderde deelnemer",
 		labels: map[string]string{
 			"core": "kernactor", "peripheral": "randactor", "context": "contextactor", "anchoring": "verankeringsactor",
 			"large": "groot", "ratherLarge": "eerder groot", "ratherSmall": "eerder klein", "small": "klein",
@@ -45,8 +46,8 @@ var reportTexts = map[string]reportText{
 		csvCols: []string{"name", "kind of actor", "power and help resources", "importance", "replaceability", "replaceable by",
 			"dependency", "rank", "form of collaboration", "selected", "who makes contact", "status", "assessment right",
 			"organisational interest", "willingness to act", "notes"},
-		csvVotes: "votes round %d",
-		yes:      "yes", no: "no", removedParticipant: "removed participant",
+		csvVotes: "votes round %d", csvSep: ',',
+		yes: "yes", no: "no", removedParticipant: "removed participant",
 		labels: map[string]string{
 			"core": "core actor", "peripheral": "peripheral actor", "context": "context actor", "anchoring": "anchoring actor",
 			"large": "large", "ratherLarge": "rather large", "ratherSmall": "rather small", "small": "small",

@@ -237,7 +237,14 @@ func TestExport(t *testing.T) {
 	if status != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") {
 		t.Fatalf("csv: %d %s", status, hdr.Get("Content-Type"))
 	}
-	rows, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+	// Dutch (the workshop's language): a byte order mark, ';' between fields, each quoted.
+	utf8BOM := []byte("\ufeff")
+	if !bytes.HasPrefix(body, utf8BOM) || !bytes.HasPrefix(body[len(utf8BOM):], []byte(`"naam";"soort actor";`)) {
+		t.Errorf("csv starts %q", body[:min(40, len(body))])
+	}
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, utf8BOM)))
+	r.Comma = ';'
+	rows, err := r.ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -333,6 +340,14 @@ func TestExportLanguage(t *testing.T) {
 	p := connect(t, s, w.Code, map[string]any{"role": "participant", "name": "Jan"})
 	p.mustOp("vote.cast", map[string]any{"roundId": rd, "actorId": a, "count": 2})
 	fac.mustOp("round.close", map[string]any{"roundId": rd})
+	// A named round where two participants carry one name: both ballots are in the report.
+	injected := fac.mustOp("actor.add", map[string]any{"name": "Politie;=2+3"}).ID
+	named := fac.mustOp("round.open", map[string]any{"mode": "approve", "anonymous": false}).ID
+	p.mustOp("vote.cast", map[string]any{"roundId": named, "actorId": a, "count": 1})
+	twin := connect(t, s, w.Code, map[string]any{"role": "participant", "name": "Piet"})
+	twin.mustOp("vote.cast", map[string]any{"roundId": named, "actorId": injected, "count": 1})
+	twin.mustOp("participant.rename", map[string]any{"name": "Jan"})
+	fac.mustOp("round.close", map[string]any{"roundId": named})
 
 	get := func(query string) string {
 		t.Helper()
@@ -346,14 +361,19 @@ func TestExportLanguage(t *testing.T) {
 		query      string
 		want, none []string
 	}{
+		{"format=json", []string{`"Jan": {`, `"Jan (`}, nil},
 		{"format=md", []string{"## Arena-analyse", "| OCMW | kernactor |", "| klein |", "| eerder groot |", "| netwerk | ja |",
 			"## Stemronde 1 (stippen verdelen, gesloten)", "- OCMW: 2", "## Opvolging", "| gecontacteerd | ja | hoog |"},
 			[]string{"core", "contacted", "Arena analysis"}},
 		{"format=md&lang=en", []string{"## Arena analysis", "| OCMW | core actor |", "| small |", "| rather large |", "| network | yes |",
 			"## Vote round 1 (spread dots, closed)", "## Follow-up", "| contacted | yes | high |"},
 			[]string{"kernactor", "Arena-analyse"}},
-		{"format=csv", []string{"naam,soort actor,machts- en hulpbronnen,", ",stemmen ronde 1\n", "OCMW,kernactor,,,klein,,eerder groot,,netwerk,ja,,gecontacteerd,ja,hoog,,,2\n"}, nil},
-		{"format=csv&lang=en", []string{"name,kind of actor,power and help resources,", ",votes round 1\n", "OCMW,core actor,,,small,,rather large,,network,yes,,contacted,yes,high,,,2\n"}, nil},
+		{"format=csv", []string{"\ufeff\"naam\";\"soort actor\";\"machts- en hulpbronnen\";", ";\"stemmen ronde 1\";\"stemmen ronde 2\"\r\n",
+			`"OCMW";"kernactor";"";"";"klein";"";"eerder groot";"";"netwerk";"ja";"";"gecontacteerd";"ja";"hoog";"";"";"2";"1"` + "\r\n",
+			"\r\n\"Politie;=2+3\";"}, nil}, // quoted: Dutch Excel splits on ';', and a cell could start with '='
+
+		{"format=csv&lang=en", []string{"\ufeff\"name\",\"kind of actor\",\"power and help resources\",", ",\"votes round 1\",\"votes round 2\"\r\n",
+			`"OCMW","core actor","","","small","","rather large","","network","yes","","contacted","yes","high","","","2","1"` + "\r\n"}, nil},
 	} {
 		body := get(tc.query)
 		for _, want := range tc.want {
