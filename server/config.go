@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"strings"
 	"time"
@@ -22,6 +23,8 @@ type config struct {
 	RedisURL    string
 	RedisPrefix string
 	Retention   time.Duration
+
+	TrustedProxies []*net.IPNet // whose X-Forwarded-For names the client; none: the peer is the client
 }
 
 // option binds one flag to its environment variable, for --help and the README table.
@@ -39,6 +42,7 @@ var options = []option{
 	{"redis-url", "REDIS_URL", "", "Redis to share workshops between instances (redis://host:6379/0); empty: the embedded store in --data-dir"},
 	{"redis-prefix", "ARENA_REDIS_PREFIX", "arena:", "prefix of every Redis key and channel (several deployments can share one Redis)"},
 	{"retention", "ARENA_RETENTION", "720h", "a workshop and all it holds is deleted after this long without a change"},
+	{"trusted-proxies", "ARENA_TRUSTED_PROXIES", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For names the client (for the limit on creating workshops); empty: the connecting address is the client"},
 }
 
 // parseConfig reads flags from args, with environment variables as defaults.
@@ -74,6 +78,23 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	}
 	if c.RedisPrefix == "" {
 		return config{}, fmt.Errorf("--redis-prefix must not be empty")
+	}
+	for _, p := range strings.Split(*vals["trusted-proxies"], ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if !strings.Contains(p, "/") {
+			if ip := net.ParseIP(p); ip != nil && ip.To4() != nil {
+				p += "/32"
+			} else {
+				p += "/128"
+			}
+		}
+		_, n, err := net.ParseCIDR(p)
+		if err != nil {
+			return config{}, fmt.Errorf("--trusted-proxies: want addresses or CIDR ranges such as 10.0.0.0/8, got %q", p)
+		}
+		c.TrustedProxies = append(c.TrustedProxies, n)
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return config{}, fmt.Errorf("--log-format: want text or json, got %q", c.LogFormat)

@@ -2,6 +2,8 @@ package main
 
 import (
 	"io"
+	"net"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -23,6 +25,9 @@ func TestParseConfig(t *testing.T) {
 		{"bad grace", []string{"--shutdown-grace", "soon"}, config{}, true},
 		{"bad log format", []string{"--log-format", "xml"}, config{}, true},
 		{"unknown flag", []string{"--nope"}, config{}, true},
+		{"trusted proxies", []string{"--trusted-proxies", "172.18.0.0/16, 10.1.2.3,::1"}, config{Addr: ":9000", DataDir: "arena-data", Grace: 3 * time.Second, LogLevel: "info", LogFormat: "text", RedisPrefix: "arena:", Retention: 720 * time.Hour,
+			TrustedProxies: []*net.IPNet{cidr(t, "172.18.0.0/16"), cidr(t, "10.1.2.3/32"), cidr(t, "::1/128")}}, false},
+		{"bad trusted proxy", []string{"--trusted-proxies", "10.0.0.0/33"}, config{}, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -30,7 +35,7 @@ func TestParseConfig(t *testing.T) {
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("err %v, wantErr %v", err, tc.wantErr)
 			}
-			if !tc.wantErr && got != tc.want {
+			if !tc.wantErr && !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("got %+v\nwant %+v", got, tc.want)
 			}
 		})
@@ -58,4 +63,13 @@ func TestCanonicalCode(t *testing.T) {
 			t.Errorf("canonicalCode(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
 		}
 	}
+}
+
+func cidr(t *testing.T, s string) *net.IPNet {
+	t.Helper()
+	_, n, err := net.ParseCIDR(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -58,9 +58,17 @@ func newServer(cfg config, h *hub.Hub, log *slog.Logger) *server {
 	e.Use(middleware.Recover())
 	e.Use(s.securityHeaders)
 
-	// Behind a proxy on a private network (compose, Caddy) the client is the one the proxy
-	// names in X-Forwarded-For; a direct client cannot pose as another.
-	e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	// The client is the connecting address, unless it is a trusted proxy (compose's Caddy):
+	// then the one that proxy names in X-Forwarded-For. Trusting private networks by
+	// default would let any phone on a venue's Wi-Fi pose as another address.
+	e.IPExtractor = echo.ExtractIPDirect()
+	if len(cfg.TrustedProxies) > 0 {
+		trust := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+		for _, n := range cfg.TrustedProxies {
+			trust = append(trust, echo.TrustIPRange(n))
+		}
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(trust...)
+	}
 	api := e.Group("/api", middleware.BodyLimit(maxBody))
 	api.POST("/workshops", s.createWorkshop, createLimiter())
 	api.GET("/workshops/:code", s.getWorkshop)
