@@ -144,3 +144,39 @@ func restartableRoom(t *testing.T, title string) (r *stepsRoom, a *arena, restar
 		return b
 	}
 }
+
+// An edit the server refuses (here: the facilitator locked the table while the phone was
+// typing) stays on the phone, marked, instead of vanishing; while the server is away the
+// connection indicator says how many edits wait.
+func TestRefusedEditIsKept(t *testing.T) {
+	r, a, restart := restartableRoom(t, "Vergrendeld")
+	fac := r.facilitatorOps()
+	fac.op("step.set", map[string]any{"step": 2})
+	id := fac.op("actor.add", map[string]any{"name": "Buurthuis"})
+	ph := r.phone("Sam", 0)
+	sel := `[data-id="` + id + `"] .field-resources`
+	field := `document.querySelector(` + js(sel) + `)`
+	ph.waitFor("the resources field", field)
+
+	ph.do("type in the resources field", chromedp.Focus(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), "een zaal"))
+	fac.op("lock.set", map[string]any{"locked": true}) // before the phone's autosave, a second later
+	ph.waitFor("the refused text kept and marked", field+`.disabled && `+field+`.value === 'een zaal' && `+field+`.dataset.save === 'error'`)
+	if got := eval[string](ph, `document.querySelector('.locked-note')?.hidden === false ? 'shown' : 'hidden'`); got != "shown" {
+		t.Errorf("the lock note is %s", got)
+	}
+	fac.op("lock.set", map[string]any{"locked": false})
+	fac.op("actor.update", map[string]any{"id": id, "resources": "een keuken"})
+	ph.waitFor("the shared value replacing the refused one", field+`.value === 'een keuken' && `+field+`.dataset.save !== 'error'`)
+
+	// The server goes away; an actor added meanwhile is said to wait.
+	if err := a.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-a.done
+	ph.waitFor("the phone to notice", `document.querySelector('#conn-status[data-state="reconnecting"]')`)
+	ph.do("add an actor while the server is away", chromedp.SendKeys(chromedp.ID("actor-add-name"), "Jeugdwerk"), chromedp.Click(chromedp.ID("actor-add-submit")))
+	ph.waitFor("the waiting edit said", `document.querySelector('#conn-status').textContent.includes('1 wijziging wacht')`)
+	restart()
+	ph.waitFor("the phone back, nothing waiting", connected+` && document.querySelector('#conn-status').dataset.waiting === '0' && !document.querySelector('#conn-status').textContent.includes('wacht')`)
+	checkClean(t, ph)
+}

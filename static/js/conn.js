@@ -34,6 +34,7 @@ const FATAL = new Set([CLOSE_PROTOCOL, CLOSE_FORBIDDEN, CLOSE_GONE]);
  *  onStatus(s):    'connecting' | 'connected' | 'reconnecting' | 'closed'
  *  onFatal(code):  the server closed with 4000, 4003 or 4004; no more retries
  *  onOpError(err): an op was refused ({code, message, field, op}), or a server error without ref
+ *  onPending(n):   how many ops wait for an answer, after each change of that number
  */
 export class Conn {
   constructor(opts) {
@@ -126,6 +127,14 @@ export class Conn {
       if (!msg || msg.type !== 'op' || typeof msg.ref !== 'string' || this.pending.has(msg.ref)) continue;
       this.pending.set(msg.ref, { frame, op: msg.op, resolve: () => {}, reject: () => {} });
     }
+    this.pendingChanged();
+  }
+
+  // pendingChanged tells the page how many ops wait for an answer, and keeps them when the
+  // page is hidden.
+  pendingChanged() {
+    if (this.kept) this.saveKept();
+    this.opts.onPending?.(this.pending.size);
   }
 
   start() {
@@ -246,7 +255,7 @@ export class Conn {
         const p = this.pending.get(msg.ref);
         if (p) {
           this.pending.delete(msg.ref);
-          if (this.kept) this.saveKept();
+          this.pendingChanged();
           p.resolve({ seq: msg.seq, id: msg.id });
         }
         return false;
@@ -274,7 +283,7 @@ export class Conn {
         }
         if (p) {
           this.pending.delete(msg.ref);
-          if (this.kept) this.saveKept();
+          this.pendingChanged();
           err.op = p.op;
           p.reject(err);
         }
@@ -347,7 +356,7 @@ export class Conn {
         return;
       }
       this.pending.set(ref, { frame, op: name, resolve, reject });
-      if (this.kept) this.saveKept();
+      this.pendingChanged();
       if (this.ready) {
         this.outbox.push(ref);
         this.pump();

@@ -7,16 +7,24 @@ export function connStatus() {
   const el = h('div', { id: 'conn-status', class: 'conn-status', role: 'status', 'aria-live': 'polite' },
     h('span', { class: 'conn-dot', 'aria-hidden': 'true' }), h('span', { class: 'conn-text' }));
   let current = 'connecting';
+  let waiting = 0; // edits not answered yet: said while not connected, so nobody types them twice
   const text = el.querySelector('.conn-text');
   const render = () => {
     el.dataset.state = current;
-    setText(text, t(`conn.${current}`));
+    el.dataset.waiting = String(waiting);
+    const says = t(`conn.${current}`);
+    setText(text, waiting > 0 && current !== 'connected' ? `${says} · ${t('conn.waiting', { n: waiting })}` : says);
   };
   render();
   return {
     el,
     set(s) {
       current = s;
+      render();
+    },
+    pending(n) {
+      if (n === waiting) return;
+      waiting = n;
       render();
     },
     refresh: render, // after a language change

@@ -4,7 +4,7 @@
 //  - a changed value is sent on "change" (blur or Enter), and text also once typing pauses
 //    for AUTOSAVE_MS, so a phone that reloads or dies loses at most a second of typing;
 //    the value sent is shown until answered;
-//  - a refused value falls back to what the server holds.
+//  - a refused value stays on screen, marked as an error, until the shared value changes.
 // The control's data-save attribute says 'dirty', 'saving', 'saved' or 'error', for CSS.
 
 /**
@@ -13,7 +13,8 @@
  *  parse(string): control value -> state value (default: trimmed string)
  *  format(value): state value -> control value (default: String)
  *  required:      an empty value is not sent; the control reverts
- *  onState(s):    'dirty' | 'saving' | 'saved' | 'error' (for a visible saved state)
+ *  onState(s):    'dirty' | 'saving' | 'saved' | 'error' | '' (for a visible saved state; ''
+ *                 when a refused value gave way to the shared one)
  * Returns {set(value), setEnabled(bool)}.
  */
 const AUTOSAVE_MS = 1000;
@@ -30,12 +31,13 @@ export function bindField(el, opts) {
   const format = opts.format || ((v) => (v === null || v === undefined ? '' : String(v)));
   let server; // the value the shared state holds
   let pending; // the value sent and not yet answered
+  let refused; // a value the server refused: shown (marked) until the shared value changes
   let waiting = false;
   let latest = 0; // only the newest commit's answer ends the wait
 
   const editing = () => document.activeElement === el;
   const show = () => {
-    const v = format(waiting ? pending : server);
+    const v = format(waiting ? pending : refused !== undefined ? refused : server);
     if (el.value !== v) el.value = v;
   };
   const state = (s) => {
@@ -57,6 +59,7 @@ export function bindField(el, opts) {
     clearTimeout(timer);
     timer = null;
     typing.delete(send);
+    refused = undefined;
     const v = parse(el.value);
     if (v === (waiting ? pending : server) || (opts.required && (v === '' || v === null))) {
       if (!editing()) show();
@@ -76,6 +79,9 @@ export function bindField(el, opts) {
       },
       () => {
         if (mine !== latest) return;
+        // Refused (the table was locked meanwhile, say): the text stays, marked, so that
+        // nothing typed vanishes; the next value from others replaces it.
+        refused = pending;
         waiting = false;
         state('error');
         if (!editing()) show();
@@ -90,10 +96,15 @@ export function bindField(el, opts) {
 
   return {
     set(value) {
+      if (refused !== undefined && value !== server) {
+        refused = undefined;
+        state('');
+      }
       server = value;
       if (!editing()) show();
     },
     setEnabled(on) {
+      if (!on && typing.has(send)) send(); // what is typed goes before the control closes
       el.disabled = !on;
     },
   };

@@ -76,6 +76,7 @@ export function live({ code, hello, onWelcome, onRender, onFatal }) {
     onWelcome,
     onChange: onRender,
     onStatus: (s) => status.set(s),
+    onPending: (n) => status.pending(n),
     onOpError: toastOpError,
     onFatal,
   });
