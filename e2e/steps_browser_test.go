@@ -333,6 +333,9 @@ func TestStepsRanking(t *testing.T) {
 	fo.op("step.set", map[string]any{"step": 2})
 	fac := r.console("Fien", viewport{1024, 768, true}) // a tablet: touch
 	pr := r.projector(desktop)
+	// The rows' buttons name their actor for a screen reader.
+	fac.waitFor("the merge and remove buttons named", `document.querySelector('#arena-edit-table tr[data-id="`+ids[0]+`"] .actor-remove')?.getAttribute('aria-label') === `+js(actors[0]["name"].(string)+" verwijderen")+
+		` && document.querySelector('#arena-edit-table tr[data-id="`+ids[0]+`"] .actor-merge')?.getAttribute('aria-label') === `+js(actors[0]["name"].(string)+" samenvoegen met een andere actor"))
 
 	want := suggestedRanking(actors)
 	fac.waitFor("the suggestion", `document.querySelectorAll('#ranking-suggestion li').length === 7`)

@@ -102,6 +102,9 @@ function actorEditor(actor, layout, conn, { onRemove, onMerge, store } = {}) {
         bindings[f.key].set(a[f.key]);
         bindings[f.key].setEnabled(editable);
       }
+      // The row's buttons name their actor for a screen reader ("Remove" five times does not).
+      remove?.setAttribute('aria-label', t('actor.removeNamed', { name: a.name }));
+      merge?.setAttribute('aria-label', t('merge.buttonNamed', { name: a.name }));
       setText(rank, a.rank > 0 ? `#${a.rank}` : '');
       rank.title = a.rank > 0 ? `${t('actor.rank')}: ${a.rank}` : '';
       if (store) {

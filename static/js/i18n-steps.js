@@ -32,6 +32,7 @@ export const nl = {
 
   'actor.removeBody': 'De actor verdwijnt ook uit de rangorde en uit de stemrondes.',
   'merge.button': 'Samenvoegen met een andere actor',
+  'merge.buttonNamed': '{name} samenvoegen met een andere actor',
   'merge.title': '“{name}” samenvoegen',
   'merge.none': 'Er is geen andere actor om mee samen te voegen.',
   'merge.into': 'Samenvoegen met',
@@ -239,6 +240,7 @@ export const en = {
 
   'actor.removeBody': 'It also leaves the ranking and the voting rounds.',
   'merge.button': 'Merge with another actor',
+  'merge.buttonNamed': 'Merge {name} with another actor',
   'merge.title': 'Merge “{name}”',
   'merge.none': 'There is no other actor to merge with.',
   'merge.into': 'Merge into',
