@@ -235,6 +235,17 @@ func TestStepsScreens(t *testing.T) {
 		}
 		ph.waitFor("the ballot", `document.querySelectorAll('#ballot .ballot-row').length === 10`)
 		ph.do("give a dot", chromedp.Click(chromedp.CSS(`#ballot .vote-plus`)))
+		// With the keyboard, up to the cap of 3 and once more: the focus stays on the button.
+		plus := `#ballot .ballot-row[data-id="` + ids[0] + `"] .vote-plus`
+		ph.do("focus the first actor's +", chromedp.Focus(chromedp.CSS(plus)))
+		for range 4 {
+			ph.do("press + with the keyboard", chromedp.KeyEvent("\r"))
+			time.Sleep(150 * time.Millisecond) // the next press after the ballot came back
+		}
+		ph.waitFor("three dots, the cap", `document.querySelector('#ballot .ballot-row[data-id="`+ids[0]+`"]')?.dataset.count === '3' && document.querySelector(`+js(plus)+`).getAttribute('aria-disabled') === 'true'`)
+		if !eval[bool](ph, `document.activeElement === document.querySelector(`+js(plus)+`)`) {
+			t.Errorf("phone: the focus left the + button at the cap (now on %s)", eval[string](ph, `document.activeElement.tagName + '.' + document.activeElement.className`))
+		}
 		fits("step 4, open round")
 		shoot("4-open")
 		fo.op("round.close", map[string]any{"roundId": roundID})

@@ -138,8 +138,11 @@ export function ballot(store, conn) {
       const plus = h('button', { type: 'button', class: 'btn dot-btn vote-plus' }, '+');
       const count = h('span', { class: 'dot-count', 'aria-live': 'polite' });
       const dots = h('span', { class: 'dot-pips', 'aria-hidden': 'true' });
-      minus.addEventListener('click', () => cast(a.id, Math.max(0, countOf(a.id) - 1)));
-      plus.addEventListener('click', () => cast(a.id, countOf(a.id) + 1));
+      // aria-disabled, not disabled: a button that gets disabled under the keyboard's focus
+      // throws the focus to the page's start; this one keeps it and does nothing.
+      const off = (b) => b.getAttribute('aria-disabled') === 'true';
+      minus.addEventListener('click', () => off(minus) || cast(a.id, Math.max(0, countOf(a.id) - 1)));
+      plus.addEventListener('click', () => off(plus) || cast(a.id, countOf(a.id) + 1));
       controls = h('div', { class: 'dot-controls' }, minus, h('span', { class: 'dot-box' }, count, dots), plus);
       parts = { minus, plus, count, dots };
     }
@@ -159,8 +162,8 @@ export function ballot(store, conn) {
         } else {
           setText(parts.count, String(n));
           setText(parts.dots, '●'.repeat(Math.min(n, 10)));
-          parts.minus.disabled = n <= 0;
-          parts.plus.disabled = dotsLeft() <= 0 || (round.maxPerActor > 0 && n >= round.maxPerActor);
+          parts.minus.setAttribute('aria-disabled', String(n <= 0));
+          parts.plus.setAttribute('aria-disabled', String(dotsLeft() <= 0 || (round.maxPerActor > 0 && n >= round.maxPerActor)));
           parts.minus.setAttribute('aria-label', t('vote.minus', { name: actor.name }));
           parts.plus.setAttribute('aria-label', t('vote.plus', { name: actor.name }));
         }
