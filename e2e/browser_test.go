@@ -75,6 +75,14 @@ func TestBrowserWorkshopFlow(t *testing.T) {
 	// type it as they read it off the screen, in lower case.
 	ph := b.newTab(t, "phone", phone)
 	ph.do("open the landing page", chromedp.Navigate(srv.base+"/"))
+	// First a code that is no workshop's: said as the screens show codes, the field marked.
+	wrong := "ZZZ222"
+	if code == wrong {
+		wrong = "ZZZ223"
+	}
+	ph.do("type a wrong code", chromedp.SendKeys(chromedp.ID("join-code"), strings.ToLower(wrong)), chromedp.Click(chromedp.ID("join-submit")))
+	ph.waitFor("the wrong code refused", `document.getElementById('join-error').textContent.includes(`+js(wrong[:3]+" "+wrong[3:])+`) && document.getElementById('join-code').getAttribute('aria-invalid') === 'true' && document.activeElement.id === 'join-code'`)
+	eval[chromedp.Void](ph, `document.getElementById('join-code').value = ''`)
 	ph.do("type the code and join",
 		chromedp.SendKeys(chromedp.ID("join-code"), strings.ToLower(strings.TrimSpace(shown))),
 		chromedp.Click(chromedp.ID("join-submit")),

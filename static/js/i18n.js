@@ -211,7 +211,7 @@ const en = {
   'step.3.name': 'Forms of collab\u00ADoration',
   'step.4.name': 'Select actors',
   'step.5.name': 'Approach actors',
-  'step.6.name': 'Adjust',
+  'step.6.name': 'Correct or complete',
   'step.1.desc': 'Define the issue: the topic, theme or question that calls for collaboration.',
   'step.2.desc': 'Make an arena analysis: which actors are there, which power and help resources do they hold for the issue, how important and how replaceable are they, and how dependent is the relation?',
   'step.3.desc': 'Brainstorm about forms of collaboration with the different actors: consultation, ad hoc, network or merger (worksheet Forms of collaboration).',

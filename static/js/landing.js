@@ -1,7 +1,7 @@
 // The landing page: start a workshop, or join one with its code.
 import { h, replace, setText } from './dom.js';
 import { t, initLang, getLang, langToggle, onLangChange, LANGS } from './i18n.js';
-import { createWorkshop, getWorkshop, normalizeCode, workshopStore, links } from './api.js';
+import { createWorkshop, getWorkshop, normalizeCode, workshopStore, links, spacedCode } from './api.js';
 import { errorText } from './feedback.js';
 
 const TITLE_MAX = 120;
@@ -56,8 +56,9 @@ function joinCard() {
   const input = h('input', {
     type: 'text', id: 'join-code', value: typed.code, placeholder: t('join.codePh'), autocomplete: 'off',
     autocapitalize: 'characters', spellcheck: 'false', maxLength: 12, enterkeyhint: 'go', class: 'code-input',
+    'aria-describedby': 'join-error',
   });
-  const error = h('p', { class: 'form-error', 'aria-live': 'polite' });
+  const error = h('p', { class: 'form-error', id: 'join-error', 'aria-live': 'polite' });
   const submit = h('button', { type: 'submit', id: 'join-submit', class: 'btn btn-primary btn-block' }, t('join.submit'));
   const form = h('form', { class: 'panel card' },
     h('h2', null, t('join.heading')),
@@ -66,12 +67,14 @@ function joinCard() {
   input.addEventListener('input', () => {
     typed.code = input.value;
     setText(error, '');
+    input.removeAttribute('aria-invalid');
   });
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const code = normalizeCode(input.value);
     if (code.length !== CODE_LEN) {
       setText(error, t('join.invalid'));
+      input.setAttribute('aria-invalid', 'true');
       input.focus();
       return;
     }
@@ -80,8 +83,10 @@ function joinCard() {
       const ws = await getWorkshop(code);
       location.assign(links.join(ws.code || code));
     } catch (e) {
-      setText(error, e.status === 404 ? t('join.notFound', { code }) : errorText(e.code));
+      setText(error, e.status === 404 ? t('join.notFound', { code: spacedCode(code) }) : errorText(e.code));
       submit.disabled = false;
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
     }
   });
   return form;
