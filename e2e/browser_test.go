@@ -51,6 +51,9 @@ func TestBrowserWorkshopFlow(t *testing.T) {
 	fac.do("submit the new workshop", chromedp.Click(chromedp.ID("create-submit")))
 	fac.waitFor("the console to ask the facilitator's name",
 		`/^\/w\/[A-Z0-9]{6}\/facilitate$/.test(location.pathname) && document.getElementById('fac-name-input')`)
+	if title := eval[string](fac, `document.querySelector('.name-form .ws-title')?.textContent ?? ''`); title != "Samen tegen kinderarmoede" {
+		t.Errorf("the facilitator's name form shows the title %q", title)
+	}
 	// The token came in the fragment; the console must take it off the address bar, where a
 	// projector or a shared screen would show it to the room.
 	if hash := eval[string](fac, `location.hash`); strings.Contains(hash, "token") {

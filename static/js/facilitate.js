@@ -59,7 +59,13 @@ async function main() {
   else nameForm(root, saved, {
     inputId: 'fac-name-input',
     submitId: 'fac-name-submit',
-    texts: () => ({ brand: t('fac.console'), label: t('fac.name.intro'), submit: t('fac.name.submit') }),
+    // The workshop's title and code, so that the facilitator sees which one the link opened.
+    texts: () => ({
+      brand: t('fac.console'),
+      intro: [h('h1', { class: 'ws-title' }, summary.title), h('p', { class: 'muted' }, `${t('present.code')} ${spacedCode(code)}`)],
+      label: t('fac.name.intro'),
+      submit: t('fac.name.submit'),
+    }),
   }, start);
 
   function start() {

@@ -26,7 +26,7 @@ export const nl = {
   'timer.stop': 'Stop',
 
   'people.removeConfirm': '{name} uit de workshop verwijderen?',
-  'people.removeBody': 'Die telefoon wordt losgekoppeld. Wat al ingevuld is, blijft staan.',
+  'people.removeBody': 'Die telefoon wordt losgekoppeld. Wat al ingevuld is, blijft staan. Met de code kan wie dat wil opnieuw deelnemen, als nieuwe deelnemer.',
   'people.remove': 'Verwijderen',
   'people.removeLabel': '{name} verwijderen',
 
@@ -234,7 +234,7 @@ export const en = {
   'timer.stop': 'Stop',
 
   'people.removeConfirm': 'Remove {name} from the workshop?',
-  'people.removeBody': 'That phone is disconnected. What was already entered stays.',
+  'people.removeBody': 'That phone is disconnected. What was already entered stays. With the code, they can join again as a new participant.',
   'people.remove': 'Remove',
   'people.removeLabel': 'Remove {name}',
 
