@@ -574,7 +574,16 @@ func TestVoteApproveRound(t *testing.T) {
 
 	// The facilitator selects the winner beside its count; the projector marks it.
 	fac.waitFor("the tally beside the selection", `document.querySelector('#select-table tr[data-id="`+ids[0]+`"] td.tally')?.textContent === '3'`)
-	fac.do("select the winner", chromedp.Click(chromedp.CSS(`#select-table .select-toggle[data-id="`+ids[0]+`"]`)))
+	// Its button outlives the renders that live messages cause (a button drawn anew under a
+	// finger loses the tap): the same element after another change of the workshop.
+	toggle := `#select-table .select-toggle[data-id="` + ids[0] + `"]`
+	eval[chromedp.Void](fac, `window.arenaToggle = document.querySelector(`+js(toggle)+`)`)
+	fo.op("criterion.add", map[string]any{"text": "nog een criterium"})
+	fac.waitFor("the new criterion in the console", `[...document.querySelectorAll('.criteria-edit input, .criterion-text')].some((e) => e.value === 'nog een criterium')`)
+	if !eval[bool](fac, `document.querySelector(`+js(toggle)+`) === window.arenaToggle`) {
+		t.Error("console: the selection's button was drawn anew by a render")
+	}
+	fac.do("select the winner", chromedp.Click(chromedp.CSS(toggle)))
 	pr.waitFor("the selected mark", `document.querySelector('#vote-results .bar-row.selected[data-id="`+ids[0]+`"] .sel-mark')?.textContent === '✓'`)
 	checkStageFits(t, pr, "step 4 after the close", 12)
 	checkClean(t, append([]*tab{fac, pr}, phones...)...)

@@ -1,6 +1,6 @@
 // Step 4 for the facilitator: criteria, opening and closing a vote round, and marking the
 // selected actors with the tallies beside them.
-import { h, setText } from './dom.js';
+import { h, setText, syncList } from './dom.js';
 import { t } from './i18n.js';
 import { stepLabel } from './widgets.js';
 import { toast } from './feedback.js';
@@ -138,6 +138,7 @@ function openPanel(store, conn) {
 function selectionTable(store, conn) {
   const head = h('tr');
   const body = h('tbody');
+  const rows = new Map(); // actor id -> selectionRow
   const table = h('table', { class: 'select-table', id: 'select-table' }, h('thead', null, head), body);
   const count = h('p', { class: 'muted' });
   return {
@@ -154,21 +155,39 @@ function selectionTable(store, conn) {
       const actors = byRank(s.actors);
       if (latestTally) actors.sort((a, b) => (latestTally[b.id] || 0) - (latestTally[a.id] || 0));
       setText(count, t('vote.selectedCount', { n: s.actors.filter((a) => a.selected).length }));
-      body.replaceChildren(...actors.map((a) => {
-        const toggle = h('button', { type: 'button', class: ['btn', 'btn-small', 'select-toggle', a.selected && 'on'], 'aria-pressed': String(!!a.selected), dataset: { id: a.id }, 'aria-label': t('vote.selectLabel', { name: a.name }) },
-          a.selected ? `✓ ${t('vote.selectedYes')}` : t('vote.select'));
-        toggle.addEventListener('click', () => conn.op('actor.select', { id: a.id, selected: !a.selected }));
-        return h('tr', { class: a.selected ? 'selected' : null, dataset: { id: a.id } },
-          h('td', { class: 'actor-name' }, a.name),
-          ...rounds.map((r) => {
-            const tally = tallyOf(store, r);
-            const on = (r.candidates || []).includes(a.id);
-            return h('td', { class: 'col-num tally' }, !on ? '–' : tally ? String(tally[a.id] || 0) : '?');
-          }),
-          h('td', null, toggle));
-      }));
+      // Rows are kept and changed in place (tallies arrive several times a second while a
+      // round is open): a row drawn anew under a finger or the keyboard loses the tap or
+      // the focus on its button.
+      syncList(body, rows, actors, { make: selectionRow, update: (row, a) => row.update(a, rounds) });
     },
   };
+
+  function selectionRow(a) {
+    let current = a;
+    const name = h('td', { class: 'actor-name' });
+    const toggle = h('button', { type: 'button', class: 'btn btn-small select-toggle', dataset: { id: a.id } });
+    toggle.addEventListener('click', () => conn.op('actor.select', { id: current.id, selected: !current.selected }));
+    const last = h('td', null, toggle);
+    const el = h('tr', { dataset: { id: a.id } }, name, last);
+    return {
+      el,
+      update(actor, rounds) {
+        current = actor;
+        el.classList.toggle('selected', !!actor.selected);
+        setText(name, actor.name);
+        while (el.children.length > 2) el.children[1].remove();
+        for (const r of rounds) {
+          const tally = tallyOf(store, r);
+          const on = (r.candidates || []).includes(actor.id);
+          el.insertBefore(h('td', { class: 'col-num tally' }, !on ? '–' : tally ? String(tally[actor.id] || 0) : '?'), last);
+        }
+        toggle.classList.toggle('on', !!actor.selected);
+        toggle.setAttribute('aria-pressed', String(!!actor.selected));
+        toggle.setAttribute('aria-label', t('vote.selectLabel', { name: actor.name }));
+        setText(toggle, actor.selected ? `✓ ${t('vote.selectedYes')}` : t('vote.select'));
+      },
+    };
+  }
 }
 
 // consoleVote is step 4 for the facilitator.
