@@ -620,6 +620,14 @@ func TestStepsFacilitatorControls(t *testing.T) {
 	pr.waitFor("three actors after the merge", `document.querySelectorAll('#arena-table tbody tr').length === 3 && !document.querySelector('#arena-table tr[data-id="`+dup+`"]')`)
 	pr.waitFor("the kept actor with the duplicate's resources", `document.querySelector('#arena-table tr[data-id="`+ids[0]+`"] td.col-resources').textContent.includes('schuldbemiddeling')`)
 
+	// The remove button outlives renders that change nothing in the list (a button drawn
+	// anew under a finger loses the tap).
+	eval[chromedp.Void](fac, `window.arenaRemove = document.querySelector('.person-remove')`)
+	fo.op("workshop.update", map[string]any{"title": "Bediening en meer"})
+	fac.waitFor("the console's render of the new title", `document.querySelector('.fac-head .ws-title')?.textContent === 'Bediening en meer'`)
+	if !eval[bool](fac, `document.querySelector('.person-remove') === window.arenaRemove`) {
+		t.Error("console: the participant's remove button was drawn anew by a render")
+	}
 	// A cancelled removal removes nothing.
 	fac.do("ask to remove Sam", chromedp.Click(chromedp.CSS(`.person-remove`)))
 	fac.waitFor("the confirm dialog", `document.querySelector('dialog.confirm-dialog[open]')`)

@@ -79,14 +79,21 @@ export function participantsPanel(store, conn) {
     if (ok) conn.op('participant.remove', { participantId: p.id });
   }
 
+  let shown = '';
   return {
     el: h('section', { class: 'side-box people-box' }, heading, you.el, list, viewers),
     update() {
       you.update();
       const ps = store.state.participants;
       setText(heading, t('fac.participants', { n: ps.filter((p) => p.role !== 'facilitator').length }));
+      setText(viewers, store.presence.viewers ? t('fac.viewers', { n: store.presence.viewers }) : '');
       // Online people first, then by name: the facilitator looks for who is missing.
       const sorted = [...ps].sort((a, b) => (store.isOnline(b.id) - store.isOnline(a.id)) || a.name.localeCompare(b.name));
+      // Drawn again only when what it shows changes (renders come with every event): a
+      // remove button drawn anew under a finger loses the tap.
+      const sig = JSON.stringify(sorted.map((p) => [p.id, p.name, p.role, store.isOnline(p.id), p.id === store.you?.participantId]));
+      if (sig === shown) return;
+      shown = sig;
       list.replaceChildren(...sorted.map((p) => {
         const on = store.isOnline(p.id);
         const self = p.id === store.you?.participantId;
@@ -103,7 +110,6 @@ export function participantsPanel(store, conn) {
           btn);
       }));
       if (ps.length === 0) list.appendChild(h('li', { class: 'muted' }, t('fac.noParticipants')));
-      setText(viewers, store.presence.viewers ? t('fac.viewers', { n: store.presence.viewers }) : '');
     },
   };
 }
