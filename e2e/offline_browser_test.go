@@ -58,13 +58,7 @@ func TestOfflineEditsAllLand(t *testing.T) {
 func TestTypingIsKept(t *testing.T) {
 	r, a, restart := restartableRoom(t, "Typing")
 	ctx, code := r.ctx, r.code
-	fac := r.facilitatorOps()
-	fac.op("step.set", map[string]any{"step": 2})
-	id := fac.op("actor.add", map[string]any{"name": "Buurthuis"})
-	ph := r.phone("Sam", 0)
-	sel := `[data-id="` + id + `"] .field-resources`
-	field := `document.querySelector(` + js(sel) + `)`
-	ph.waitFor("the actor's resources field", field)
+	_, ph, id, sel, field := actorOnPhone(r)
 
 	resources := func(base string) string {
 		o := dialOps(t, ctx, base, code, map[string]any{"role": "viewer"})
@@ -150,13 +144,7 @@ func restartableRoom(t *testing.T, title string) (r *stepsRoom, a *arena, restar
 // connection indicator says how many edits wait.
 func TestRefusedEditIsKept(t *testing.T) {
 	r, a, restart := restartableRoom(t, "Vergrendeld")
-	fac := r.facilitatorOps()
-	fac.op("step.set", map[string]any{"step": 2})
-	id := fac.op("actor.add", map[string]any{"name": "Buurthuis"})
-	ph := r.phone("Sam", 0)
-	sel := `[data-id="` + id + `"] .field-resources`
-	field := `document.querySelector(` + js(sel) + `)`
-	ph.waitFor("the resources field", field)
+	fac, ph, id, sel, field := actorOnPhone(r)
 
 	ph.do("type in the resources field", chromedp.Focus(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), "een zaal"))
 	fac.op("lock.set", map[string]any{"locked": true}) // before the phone's autosave, a second later
@@ -179,4 +167,19 @@ func TestRefusedEditIsKept(t *testing.T) {
 	restart()
 	ph.waitFor("the phone back, nothing waiting", connected+` && document.querySelector('#conn-status').dataset.waiting === '0' && !document.querySelector('#conn-status').textContent.includes('wacht')`)
 	checkClean(t, ph)
+}
+
+// actorOnPhone moves the workshop to step 2 with one actor and opens a phone on it; it
+// answers the facilitator's client, the phone, the actor's id, and the CSS selector and the
+// JavaScript expression of the actor's resources field on the phone.
+func actorOnPhone(r *stepsRoom) (fac *opsClient, ph *tab, id, sel, field string) {
+	r.t.Helper()
+	fac = r.facilitatorOps()
+	fac.op("step.set", map[string]any{"step": 2})
+	id = fac.op("actor.add", map[string]any{"name": "Buurthuis"})
+	ph = r.phone("Sam", 0)
+	sel = `[data-id="` + id + `"] .field-resources`
+	field = `document.querySelector(` + js(sel) + `)`
+	ph.waitFor("the actor's resources field", field)
+	return fac, ph, id, sel, field
 }
