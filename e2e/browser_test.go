@@ -434,4 +434,11 @@ func TestTranslationsComplete(t *testing.T) {
 	if n := eval[int](p, `Object.keys(window.arenaDicts.nl).length`); n < 100 {
 		t.Errorf("only %d Dutch strings: the dictionaries did not load whole", n)
 	}
+	// Switching the language from the keyboard redraws the page; the focus stays on the
+	// toggle instead of falling to the page's start.
+	p.do("focus EN and press Enter", chromedp.Focus(chromedp.CSS(`.lang-btn[lang="en"]`)), chromedp.KeyEvent("\r"))
+	p.waitFor("the English page", `document.documentElement.lang === 'en'`)
+	if got := eval[string](p, `document.activeElement.matches('.lang-btn[lang="en"]') ? 'EN' : document.activeElement.tagName`); got != "EN" {
+		t.Errorf("after switching the language the focus is on %s, want the EN button", got)
+	}
 }

@@ -707,6 +707,9 @@ func TestStepsEstimates(t *testing.T) {
 	ph.waitFor("the sliders", `document.querySelectorAll(`+js(pcard+" .dim-slider")+`).length === 6`)
 	eval[chromedp.Void](ph, `document.querySelectorAll(`+js(pcard+" .dim-slider")+`).forEach(s => { s.value = '10'; s.dispatchEvent(new Event('input', {bubbles: true})); })`)
 	ph.waitFor("the live position", `document.querySelector(`+js(pcard+" .placement-live")+`).textContent.includes('10 → overleg')`)
+	if vt := eval[string](ph, `document.querySelector(`+js(pcard+` .dim-slider[data-dim="resources"]`)+`).getAttribute('aria-valuetext')`); vt != "10% (0: niet gedeeld, 100: volledig gedeeld)" {
+		t.Errorf("phone: the resources slider reads %q to a screen reader", vt)
+	}
 	tap(ph, pcard+" .placement-send")
 	ph.waitFor("the placement sent", `document.querySelector(`+js(pcard+".complete .placement-summary")+`)?.textContent.includes('overleg')`)
 	other.op("estimate.set", map[string]any{"actorId": ids[0], "form": map[string]any{

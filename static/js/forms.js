@@ -121,7 +121,11 @@ function placementCard(actor, conn, mine) {
   const values = () => Object.fromEntries(sliders.map((s) => [s.d, Number(s.input.value)]));
   function showLive() {
     const v = values();
-    for (const s of sliders) setText(s.out, `${s.input.value}%`);
+    for (const s of sliders) {
+      setText(s.out, `${s.input.value}%`);
+      // A screen reader says the value with the scale's two ends, not only "65".
+      s.input.setAttribute('aria-valuetext', `${s.input.value}% (0: ${t(`dim.${s.d}.left`)}, 100: ${t(`dim.${s.d}.right`)})`);
+    }
     const pos = mean(Object.values(v));
     setText(live, t('forms.yours', { pos: fmtNum(pos, 0), form: formLabel(formOf(pos)) }));
   }

@@ -376,7 +376,13 @@ export function langToggle() {
   const group = h('div', { class: 'lang-toggle', role: 'group', 'aria-label': t('lang.label') });
   for (const l of LANGS) {
     const b = h('button', { type: 'button', class: 'lang-btn', lang: l, 'aria-pressed': String(l === lang) }, l.toUpperCase());
-    b.addEventListener('click', () => setLang(l));
+    b.addEventListener('click', () => {
+      const hadFocus = document.activeElement === b;
+      setLang(l);
+      // The page is drawn anew in the other language: the keyboard's focus goes to the new
+      // toggle's button, not to the page's start.
+      if (hadFocus && !b.isConnected) document.querySelector(`.lang-toggle .lang-btn[lang="${l}"]`)?.focus();
+    });
     group.appendChild(b);
   }
   return group;
