@@ -376,6 +376,15 @@ func TestStepsRanking(t *testing.T) {
 
 	tap(fac, "#ranking-use-suggestion")
 	projectorOrder(want, 0)
+	// The ranking's buttons outlive a render that changes nothing in it.
+	down := `#ranking-list li[data-id="` + idOf[want[0]] + `"] .rank-down`
+	fac.waitFor("the own ranking", `document.querySelector(`+js(down)+`)`)
+	eval[chromedp.Void](fac, `window.arenaDown = document.querySelector(`+js(down)+`)`)
+	fo.op("workshop.update", map[string]any{"title": "Rangorde en meer"})
+	fac.waitFor("the console's render of the new title", `document.querySelector('.fac-head .ws-title')?.textContent === 'Rangorde en meer'`)
+	if !eval[bool](fac, `document.querySelector(`+js(down)+`) === window.arenaDown`) {
+		t.Error("console: the ranking's buttons were drawn anew by a render")
+	}
 
 	move := func(name, button string) {
 		t.Helper()

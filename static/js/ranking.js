@@ -78,9 +78,15 @@ export function rankingPanel(store, conn) {
     return b;
   };
 
+  let shown = '';
   function render() {
     const s = store.state;
     if (!s) return;
+    // Drawn again only when what it shows changes: renders come with every event and
+    // estimate, and a button drawn anew under a finger loses the tap.
+    const sig = JSON.stringify([s.actors.map((a) => [a.id, a.name, score(a)]), current()]);
+    if (sig === shown) return;
+    shown = sig;
     // Keep the keyboard focus on the same button across the rebuild.
     const f = document.activeElement;
     const focus = f && f.classList?.contains('rank-btn') && (ownList.contains(f) || restList.contains(f)) ? { id: f.dataset.id, cls: [...f.classList].find((c) => /^rank-(up|down|out|in)$/.test(c)) } : null;
