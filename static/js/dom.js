@@ -56,6 +56,22 @@ export function setText(el, text) {
 }
 
 /**
+ * changeGate answers a function that reports whether what it is given differs from the last
+ * time (compared as JSON). A list that is rebuilt only when its content changes keeps its
+ * buttons between renders, and a tap or the keyboard's focus on one is not lost to a
+ * render that changed nothing in it (renders come with every event and live message).
+ */
+export function changeGate() {
+  let last;
+  return (content) => {
+    const s = JSON.stringify(content);
+    if (s === last) return false;
+    last = s;
+    return true;
+  };
+}
+
+/**
  * syncList makes parent's children follow items (each with an id), one entry {el, ...} per
  * item, kept in cache (a Map id → entry) from one call to the next: make(item) builds a
  * missing entry, update(entry, item) refreshes every entry, and entries whose id is gone are

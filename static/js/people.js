@@ -1,6 +1,6 @@
 // People: one's own name with a way to change it (phone and console), and the facilitator's
 // list of participants with a way to remove one.
-import { h, replace, setText } from './dom.js';
+import { changeGate, h, replace, setText } from './dom.js';
 import { t } from './i18n.js';
 import { confirmDialog } from './dialog.js';
 
@@ -79,7 +79,7 @@ export function participantsPanel(store, conn) {
     if (ok) conn.op('participant.remove', { participantId: p.id });
   }
 
-  let shown = '';
+  const changed = changeGate();
   return {
     el: h('section', { class: 'side-box people-box' }, heading, you.el, list, viewers),
     update() {
@@ -89,11 +89,7 @@ export function participantsPanel(store, conn) {
       setText(viewers, store.presence.viewers ? t('fac.viewers', { n: store.presence.viewers }) : '');
       // Online people first, then by name: the facilitator looks for who is missing.
       const sorted = [...ps].sort((a, b) => (store.isOnline(b.id) - store.isOnline(a.id)) || a.name.localeCompare(b.name));
-      // Drawn again only when what it shows changes (renders come with every event): a
-      // remove button drawn anew under a finger loses the tap.
-      const sig = JSON.stringify(sorted.map((p) => [p.id, p.name, p.role, store.isOnline(p.id), p.id === store.you?.participantId]));
-      if (sig === shown) return;
-      shown = sig;
+      if (!changed(sorted.map((p) => [p.id, p.name, p.role, store.isOnline(p.id), p.id === store.you?.participantId]))) return;
       list.replaceChildren(...sorted.map((p) => {
         const on = store.isOnline(p.id);
         const self = p.id === store.you?.participantId;

@@ -1,7 +1,7 @@
 // The ranking of important actors ("Rangorde belangrijke actoren", worksheet 2): a suggestion
 // computed from the table by a rule stated on screen, and the facilitator's own order, set with
 // up and down buttons (ranking.set sends the whole order each time).
-import { h } from './dom.js';
+import { changeGate, h } from './dom.js';
 import { t } from './i18n.js';
 import { DEGREE_OF } from './spread.js';
 
@@ -78,15 +78,10 @@ export function rankingPanel(store, conn) {
     return b;
   };
 
-  let shown = '';
+  const changed = changeGate();
   function render() {
     const s = store.state;
-    if (!s) return;
-    // Drawn again only when what it shows changes: renders come with every event and
-    // estimate, and a button drawn anew under a finger loses the tap.
-    const sig = JSON.stringify([s.actors.map((a) => [a.id, a.name, score(a)]), current()]);
-    if (sig === shown) return;
-    shown = sig;
+    if (!s || !changed([s.actors.map((a) => [a.id, a.name, score(a)]), current()])) return;
     // Keep the keyboard focus on the same button across the rebuild.
     const f = document.activeElement;
     const focus = f && f.classList?.contains('rank-btn') && (ownList.contains(f) || restList.contains(f)) ? { id: f.dataset.id, cls: [...f.classList].find((c) => /^rank-(up|down|out|in)$/.test(c)) } : null;

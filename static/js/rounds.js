@@ -1,6 +1,6 @@
 // Step 4 for the facilitator: criteria, opening and closing a vote round, and marking the
 // selected actors with the tallies beside them.
-import { h, setText, syncList } from './dom.js';
+import { changeGate, h, setText, syncList } from './dom.js';
 import { t } from './i18n.js';
 import { stepLabel } from './widgets.js';
 import { toast } from './feedback.js';
@@ -63,13 +63,11 @@ function roundForm(store, conn) {
   mode.addEventListener('change', showDots);
   showDots();
 
-  let shown = '';
+  const changed = changeGate();
   function renderBoxes(force) {
     const actors = byRank(store.state.actors);
     // Rebuild only when the actors change, so a box keeps its focus across other renders.
-    const sig = JSON.stringify(actors.map((a) => [a.id, a.name]));
-    if (sig === shown && force !== true) return;
-    shown = sig;
+    if (!changed(actors.map((a) => [a.id, a.name])) && force !== true) return;
     boxes.replaceChildren(...actors.map((a) => {
       const box = h('input', { type: 'checkbox', class: 'round-candidate', value: a.id, checked: !unchecked.has(a.id) });
       box.addEventListener('change', () => {
