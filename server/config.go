@@ -83,14 +83,13 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		if p = strings.TrimSpace(p); p == "" {
 			continue
 		}
-		if !strings.Contains(p, "/") {
-			if ip := net.ParseIP(p); ip != nil && ip.To4() != nil {
-				p += "/32"
-			} else {
-				p += "/128"
-			}
+		cidr := p
+		if ip := net.ParseIP(p); ip != nil && ip.To4() != nil { // one address: a range of one
+			cidr = p + "/32"
+		} else if ip != nil {
+			cidr = p + "/128"
 		}
-		_, n, err := net.ParseCIDR(p)
+		_, n, err := net.ParseCIDR(cidr)
 		if err != nil {
 			return config{}, fmt.Errorf("--trusted-proxies: want addresses or CIDR ranges such as 10.0.0.0/8, got %q", p)
 		}

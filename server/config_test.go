@@ -28,6 +28,7 @@ func TestParseConfig(t *testing.T) {
 		{"trusted proxies", []string{"--trusted-proxies", "172.18.0.0/16, 10.1.2.3,::1"}, config{Addr: ":9000", DataDir: "arena-data", Grace: 3 * time.Second, LogLevel: "info", LogFormat: "text", RedisPrefix: "arena:", Retention: 720 * time.Hour,
 			TrustedProxies: []*net.IPNet{cidr(t, "172.18.0.0/16"), cidr(t, "10.1.2.3/32"), cidr(t, "::1/128")}}, false},
 		{"bad trusted proxy", []string{"--trusted-proxies", "10.0.0.0/33"}, config{}, true},
+		{"trusted proxy not an address", []string{"--trusted-proxies", "proxy.local"}, config{}, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -269,7 +269,7 @@ func exportMarkdown(x export, names map[string]string, rt reportText) []byte {
 	}
 	for i, r := range st.Rounds {
 		xr := x.Rounds[i]
-		fmt.Fprintf(&b, "\n## "+rt.voteRound+"\n\n"+rt.voters+"\n\n", i+1, rt.label(r.Mode), rt.label(r.Status), xr.Voters)
+		fmt.Fprintf(&b, "\n## "+rt.voteRound+"\n\n%s\n\n", i+1, rt.label(r.Mode), rt.label(r.Status), rt.voters(xr.Voters))
 		for _, a := range st.Actors {
 			if n, ok := xr.Tally[a.ID]; ok {
 				fmt.Fprintf(&b, "- %s: %d\n", md(a.Name, false), n)

@@ -1,24 +1,29 @@
 package main
 
-import "github.com/arena-workshop/arena/session"
+import (
+	"fmt"
+
+	"github.com/arena-workshop/arena/session"
+)
 
 // reportText holds the words of the Markdown report and the CSV table in one language:
 // headings, column names, and the labels of the values that the state keeps as codes (the
 // same words as the pages', static/js/i18n*.js), and the CSV separator its Excel expects.
 type reportText struct {
-	exported, issue, goal, arena, criteria, followUp, voteRound, voters, whoVoted string
-	actorCols, followUpCols                                                       string
-	csvCols                                                                       []string
-	csvVotes                                                                      string
-	csvSep                                                                        byte
-	yes, no, removedParticipant                                                   string
-	labels                                                                        map[string]string // code -> word
+	exported, issue, goal, arena, criteria, followUp, voteRound, whoVoted string
+	voters                                                                func(n int) string
+	actorCols, followUpCols                                               string
+	csvCols                                                               []string
+	csvVotes                                                              string
+	csvSep                                                                byte
+	yes, no, removedParticipant                                           string
+	labels                                                                map[string]string // code -> word
 }
 
 var reportTexts = map[string]reportText{
 	"nl": {
 		exported: "Workshop %s, geëxporteerd op %s.", issue: "Onderwerp", goal: "Doel", arena: "Arena-analyse",
-		criteria: "Selectiecriteria", followUp: "Opvolging", voteRound: "Stemronde %d (%s, %s)", voters: "%d deelnemers hebben gestemd.",
+		criteria: "Selectiecriteria", followUp: "Opvolging", voteRound: "Stemronde %d (%s, %s)", voters: plural("1 deelnemer heeft gestemd.", "%d deelnemers hebben gestemd."),
 		whoVoted:     "Wie stemde waarvoor:",
 		actorCols:    "| actor | soort actor | machts- en hulpbronnen | belangrijkheid | vervangbaarheid (door wie) | afhankelijkheid | rangorde | samenwerkingsvorm | geselecteerd |",
 		followUpCols: "| actor | wie neemt contact op | status | inschatting juist | organisatiebelang | handelingsbereidheid | notities |",
@@ -39,7 +44,7 @@ var reportTexts = map[string]reportText{
 	},
 	"en": {
 		exported: "Workshop %s, exported %s.", issue: "Issue", goal: "Goal", arena: "Arena analysis",
-		criteria: "Selection criteria", followUp: "Follow-up", voteRound: "Vote round %d (%s, %s)", voters: "%d voters.",
+		criteria: "Selection criteria", followUp: "Follow-up", voteRound: "Vote round %d (%s, %s)", voters: plural("1 voter.", "%d voters."),
 		whoVoted:     "Who voted for what:",
 		actorCols:    "| actor | kind of actor | power and help resources | importance | replaceability (by whom) | dependency | rank | form of collaboration | selected |",
 		followUpCols: "| actor | who makes contact | status | assessment right | organisational interest | willingness to act | notes |",
@@ -89,5 +94,15 @@ func (rt reportText) flag(b *bool) string {
 		return rt.yes
 	default:
 		return rt.no
+	}
+}
+
+// plural picks one or many (a format with %d) by n.
+func plural(one, many string) func(int) string {
+	return func(n int) string {
+		if n == 1 {
+			return one
+		}
+		return fmt.Sprintf(many, n)
 	}
 }

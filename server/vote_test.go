@@ -363,10 +363,10 @@ func TestExportLanguage(t *testing.T) {
 	}{
 		{"format=json", []string{`"Jan": {`, `"Jan (`}, nil},
 		{"format=md", []string{"## Arena-analyse", "| OCMW | kernactor |", "| klein |", "| eerder groot |", "| netwerk | ja |",
-			"## Stemronde 1 (stippen verdelen, gesloten)", "- OCMW: 2", "## Opvolging", "| gecontacteerd | ja | hoog |"},
+			"## Stemronde 1 (stippen verdelen, gesloten)\n\n1 deelnemer heeft gestemd.", "- OCMW: 2", "## Opvolging", "| gecontacteerd | ja | hoog |"},
 			[]string{"core", "contacted", "Arena analysis"}},
 		{"format=md&lang=en", []string{"## Arena analysis", "| OCMW | core actor |", "| small |", "| rather large |", "| network | yes |",
-			"## Vote round 1 (spread dots, closed)", "## Follow-up", "| contacted | yes | high |"},
+			"## Vote round 1 (spread dots, closed)\n\n1 voter.", "2 voters.", "## Follow-up", "| contacted | yes | high |"},
 			[]string{"kernactor", "Arena-analyse"}},
 		{"format=csv", []string{"\ufeff\"naam\";\"soort actor\";\"machts- en hulpbronnen\";", ";\"stemmen ronde 1\";\"stemmen ronde 2\"\r\n",
 			`"OCMW";"kernactor";"";"";"klein";"";"eerder groot";"";"netwerk";"ja";"";"gecontacteerd";"ja";"hoog";"";"";"2";"1"` + "\r\n",
