@@ -88,6 +88,14 @@ func TestApplyOps(t *testing.T) {
 			},
 		},
 		{
+			name: "projector.set", caller: facilitator, op: session.OpProjectorSet, data: `{"view":"guide"}`, event: session.EvProjectorChanged,
+			check: func(tb testing.TB, old *session.State, r session.Result) {
+				if !reflect.DeepEqual(r.Event.Data, &session.ProjectorData{View: "guide"}) || r.State.Projector != "guide" || old.Projector != "" {
+					tb.Errorf("payload %+v, projector %q (was %q)", r.Event.Data, r.State.Projector, old.Projector)
+				}
+			},
+		},
+		{
 			name: "timer.set starts", caller: facilitator, op: session.OpTimerSet, data: `{"seconds":300}`, event: session.EvTimerChanged,
 			check: func(tb testing.TB, old *session.State, r session.Result) {
 				want := &session.Timer{EndsAt: testNow + 300_000}

@@ -26,6 +26,7 @@ const (
 	EvParticipantJoined  = "participant.joined"
 	EvParticipantUpdated = "participant.updated"
 	EvParticipantRemoved = "participant.removed"
+	EvProjectorChanged   = "projector.changed"
 )
 
 // Event is a change of the shared state. Data is one of the *Data types below.
@@ -48,6 +49,9 @@ type (
 	}
 	LockData struct {
 		Locked bool `json:"locked"`
+	}
+	ProjectorData struct {
+		View string `json:"view"`
 	}
 	TimerData struct {
 		Timer *Timer `json:"timer"`
@@ -87,6 +91,8 @@ func DecodeEvent(name, by string, data []byte) (Event, error) {
 		v = &StepData{}
 	case EvLockChanged:
 		v = &LockData{}
+	case EvProjectorChanged:
+		v = &ProjectorData{}
 	case EvTimerChanged:
 		v = &TimerData{}
 	case EvActorAdded, EvActorUpdated:
@@ -144,6 +150,8 @@ func ApplyEvent(s *State, ev Event) (*State, error) {
 		}
 	case *LockData:
 		n.Locked = d.Locked
+	case *ProjectorData:
+		n.Projector = d.View
 	case *TimerData:
 		n.Timer = d.Timer
 	case *ActorData:

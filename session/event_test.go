@@ -130,6 +130,8 @@ func TestReplay(t *testing.T) {
 	r.op(P1, session.OpFollowUpUpdate, `{"actorId":"`+idActorA+`","status":"todo"}`, session.CodeLocked)
 	r.op(F, session.OpFollowUpUpdate, `{"actorId":"`+idActorA+`","owner":"p1","status":"contacted","assessmentRight":true,"interest":"high","willingness":"medium","notes":"Gebeld\n\tterugbellen"}`, "")
 	r.op(F, session.OpLockSet, `{"locked":false}`, "")
+	r.op(F, session.OpProjectorSet, `{"view":"both"}`, "")
+	r.op(P1, session.OpProjectorSet, `{"view":"map"}`, session.CodeForbidden)
 	r.op(P2, session.OpFollowUpUpdate, `{"actorId":"`+idActorA+`","assessmentRight":null,"status":"agreed"}`, "")
 	r.op(P2, session.OpParticipantRename, `{"name":"Anneke"}`, "")
 	r.join("p3", "Kees", session.RoleParticipant)

@@ -41,7 +41,7 @@ var allOps = []string{
 	session.OpActorSelect, session.OpRankingSet, session.OpFollowUpUpdate,
 	session.OpCriterionAdd, session.OpCriterionUpdate, session.OpCriterionRemove,
 	session.OpParticipantRename, session.OpParticipantRemove,
-	session.OpRoundOpen, session.OpRoundClose,
+	session.OpRoundOpen, session.OpRoundClose, session.OpProjectorSet,
 }
 
 // testEnv returns an Env with the fixed clock and ids from a counter:

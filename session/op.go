@@ -30,6 +30,7 @@ const (
 	OpParticipantRemove = "participant.remove"
 	OpRoundOpen         = "round.open"
 	OpRoundClose        = "round.close"
+	OpProjectorSet      = "projector.set"
 )
 
 // Ops that change no state and that Apply does not handle: the engine keeps ballots and
@@ -88,6 +89,7 @@ var ops = map[string]opSpec{
 	OpParticipantRemove: {facilitatorOnly: true, apply: participantRemove},
 	OpRoundOpen:         {facilitatorOnly: true, apply: roundOpen},
 	OpRoundClose:        {facilitatorOnly: true, apply: roundClose},
+	OpProjectorSet:      {facilitatorOnly: true, apply: projectorSet},
 }
 
 // KnownOp reports whether name is an op that Apply handles.

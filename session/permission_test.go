@@ -26,6 +26,7 @@ var validData = map[string]string{
 	session.OpParticipantRemove: `{"participantId":"` + idP2 + `"}`,
 	session.OpRoundOpen:         `{"mode":"dots","dots":5}`,
 	session.OpRoundClose:        `{"roundId":"r2"}`, // on roundsState: see stateFor
+	session.OpProjectorSet:      `{"view":"map"}`,
 }
 
 // stateFor is the state on which validData[op] succeeds: the fixture, or for round.close

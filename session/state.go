@@ -33,6 +33,10 @@ type State struct {
 	// the actor merged into wherever it is read (FoldBallot), and an actor.add sent again
 	// with the id of an actor that left adds nothing. An extension of PROTOCOL.md.
 	Gone map[string]string `json:"gone,omitempty"`
+	// Projector is what the projector shows beside the step: ProjectorTable (the step's own
+	// view; also when absent), ProjectorMap, ProjectorBoth or ProjectorGuide. An extension of
+	// PROTOCOL.md, set by projector.set.
+	Projector string `json:"projector,omitempty"`
 }
 
 // Actor is one row of the arena analysis.

@@ -296,6 +296,13 @@ func TestEnumsAndNumbers(t *testing.T) {
 	}
 	add("step missing", tc{facilitator, session.OpStepSet, `{}`, "step"})
 
+	for _, v := range []string{"table", "map", "both", "guide"} {
+		add("projector "+v, tc{facilitator, session.OpProjectorSet, `{"view":"` + v + `"}`, ""})
+	}
+	for _, v := range []string{`""`, `"Map"`, `"uitleg"`, `null`, `1`, `["map"]`} {
+		add("projector "+v, tc{facilitator, session.OpProjectorSet, `{"view":` + v + `}`, "view"})
+	}
+	add("projector view missing", tc{facilitator, session.OpProjectorSet, `{}`, "view"})
 	add("locked missing", tc{facilitator, session.OpLockSet, `{}`, "locked"})
 	add("locked null", tc{facilitator, session.OpLockSet, `{"locked":null}`, "locked"})
 	add("locked string", tc{facilitator, session.OpLockSet, `{"locked":"true"}`, "locked"})

@@ -83,3 +83,29 @@ func timerSet(s *State, c Caller, data []byte, env Env) (Result, error) {
 	}
 	return emit(s, Event{Name: EvTimerChanged, By: c.ID, Data: &TimerData{Timer: t}}, "")
 }
+
+// What the projector shows (State.Projector). The table is the step's own view: steps 1, 3,
+// 4, 5 and 6 have no map of their own, so "map" and "both" show the arena map there too.
+const (
+	ProjectorTable = "table" // the step's view; an absent projector means the same
+	ProjectorMap   = "map"
+	ProjectorBoth  = "both"
+	ProjectorGuide = "guide"
+)
+
+func projectorSet(s *State, c Caller, data []byte, _ Env) (Result, error) {
+	var d struct {
+		View *string `json:"view"`
+	}
+	if err := decode(data, &d); err != nil {
+		return Result{}, err
+	}
+	if d.View == nil {
+		return Result{}, invalid("view", "view is required (table, map, both or guide)")
+	}
+	switch v := *d.View; v {
+	case ProjectorTable, ProjectorMap, ProjectorBoth, ProjectorGuide:
+		return emit(s, Event{Name: EvProjectorChanged, By: c.ID, Data: &ProjectorData{View: v}}, "")
+	}
+	return Result{}, invalid("view", "view must be table, map, both or guide")
+}

@@ -116,6 +116,9 @@ export class Store {
       case 'lock.changed':
         s.locked = !!data.locked;
         break;
+      case 'projector.changed':
+        s.projector = data.view;
+        break;
       case 'timer.changed':
         s.timer = data.timer || null;
         break;
