@@ -420,7 +420,9 @@ func TestRateLimitAndFlooding(t *testing.T) {
 	w := s.create(t, "Flood")
 	p := connect(t, s, w.Code, map[string]any{"role": "participant", "name": "Snelle Jan"})
 	other := connect(t, s, w.Code, map[string]any{"role": "viewer"})
-	// A burst far beyond 40: the first ones pass, then rate_limited, then 4008.
+	// A burst far beyond 40: the first ones pass, then rate_limited, then 4008. The bucket
+	// refills at 20 ops/s while the burst is read, so a slow (loaded) machine acks more.
+	start := time.Now()
 	for i := range 200 {
 		p.sendJSON(map[string]any{"type": "op", "ref": fmt.Sprintf("f%d", i), "op": "participant.rename", "data": map[string]any{"name": fmt.Sprintf("Jan %d", i)}})
 	}
@@ -446,8 +448,9 @@ loop:
 	if code := <-p.closed; code != 4008 {
 		t.Errorf("close %d, want 4008", code)
 	}
-	if acks < 40 || acks > 60 || limited == 0 {
-		t.Errorf("%d acks and %d rate_limited errors; want about 40 acks, then errors", acks, limited)
+	most := 50 + int(20*time.Since(start).Seconds())
+	if acks < 40 || acks > most || limited == 0 {
+		t.Errorf("%d acks and %d rate_limited errors in %v; want 40 to %d acks, then errors", acks, limited, time.Since(start), most)
 	}
 	// Everyone else is still served.
 	fac := connect(t, s, w.Code, map[string]any{"role": "participant", "name": "Fien", "facilitatorToken": w.FacilitatorToken})
