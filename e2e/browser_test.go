@@ -222,6 +222,7 @@ func (p *tab) waitForRecord(what, meaning string, ok func(record) bool) {
 // stage and the viewport, and no cell's text may stick out of its cell into the next.
 func checkProjectorFits(t *testing.T, p *tab, when string) {
 	t.Helper()
+	p.waitFor("the projector's fit to settle", `document.querySelector('.present-stage')?.dataset.settled === 'true'`)
 	problems := eval[[]string](p, `(() => {
 		const out = [];
 		const s = document.querySelector('.present-stage');

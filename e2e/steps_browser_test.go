@@ -99,8 +99,7 @@ func parseClock(t *testing.T, s string) int {
 // either way, no table cell's content sticks out of its cell, and the type stays legible.
 func checkStageFits(t *testing.T, p *tab, when string, minFont float64) {
 	t.Helper()
-	eval[chromedp.Void](p, `window.arenaFramesDone = false, requestAnimationFrame(() => requestAnimationFrame(() => { window.arenaFramesDone = true; }))`)
-	p.waitFor("two frames", `window.arenaFramesDone`)
+	p.waitFor("the projector's fit to settle", `document.querySelector('.present-stage')?.dataset.settled === 'true'`)
 	problems := eval[[]string](p, `(() => {
 		const out = [];
 		const s = document.querySelector('.present-stage');
@@ -693,8 +692,8 @@ func TestStepsEstimates(t *testing.T) {
 	if title := eval[string](pr, `document.querySelector(`+js(cell+" .spread")+`).title`); !strings.Contains(title, "van 1 tot 4") || !strings.Contains(title, "2 antwoorden") || !strings.Contains(title, "2,5") {
 		t.Errorf("projector: the spread says %q, want mean 2,5 from 1 to 4, 2 answers", title)
 	}
-	if n := eval[string](pr, `document.querySelector(`+js(cell+" .spread-text")+`)?.textContent ?? ''`); n != "2 antwoorden" {
-		t.Errorf("projector: the spread's count reads %q, want \"2 antwoorden\"", n)
+	if n := eval[string](pr, `document.querySelector('.heat-legend')?.textContent ?? ''`); !strings.Contains(n, "van 2 deelnemers") {
+		t.Errorf("projector: the heat map's legend reads %q, want it to say \"van 2 deelnemers\"", n)
 	}
 	fac.waitFor("the spread in the console", `document.querySelector('#arena-edit-table tr.actor-row[data-id="`+ids[1]+`"] td.col-imp.split .spread-text')?.textContent.includes('gem. 2,5')`)
 

@@ -2,6 +2,7 @@
 // server keeps that moment's table as state.baseline (actorId → the compared fields); each
 // changed cell shows before → after, added and removed actors are marked.
 import { h, setText } from './dom.js';
+import { tp } from './i18n-present.js';
 import { t } from './i18n.js';
 import { categoryLabel, degreeLabel, addActorForm } from './actors.js';
 import { byRank } from './ranking.js';
@@ -10,14 +11,14 @@ import { arenaEditTable } from './step2.js';
 
 // The compared columns; replaceability and "by whom" share a column as on the worksheet.
 const COLUMNS = [
-  { key: 'category', head: 'actor.category', fields: ['category'], show: (v) => categoryLabel(v.category) },
-  { key: 'importance', head: 'actor.importance', fields: ['importance'], show: (v) => (v.importance ? String(v.importance) : ''), num: true },
+  { key: 'category', head: 'col.category', fields: ['category'], show: (v) => categoryLabel(v.category) },
+  { key: 'importance', head: 'col.importance', fields: ['importance'], show: (v) => (v.importance ? String(v.importance) : ''), num: true },
   {
-    key: 'replaceability', head: 'actor.replaceabilityBy', fields: ['replaceability', 'replaceableBy'],
+    key: 'replaceability', head: 'col.replaceability', fields: ['replaceability', 'replaceableBy'],
     show: (v) => [degreeLabel(v.replaceability), v.replaceableBy ? `(${v.replaceableBy})` : ''].filter(Boolean).join(' '),
   },
-  { key: 'dependency', head: 'actor.dependencyShort', fields: ['dependency'], show: (v) => degreeLabel(v.dependency) },
-  { key: 'rank', head: 'actor.rank', fields: ['rank'], show: (v) => (v.rank > 0 ? String(v.rank) : ''), num: true },
+  { key: 'dependency', head: 'col.dependency', fields: ['dependency'], show: (v) => degreeLabel(v.dependency) },
+  { key: 'rank', head: 'col.rank', fields: ['rank'], show: (v) => (v.rank > 0 ? String(v.rank) : ''), num: true },
 ];
 
 const same = (a, b) => (a ?? '') === (b ?? '') || (!a && !b);
@@ -75,8 +76,8 @@ export function compareView(store) {
   const body = h('tbody');
   const table = h('table', { class: 'compare-table', id: 'compare-table' },
     h('thead', null, h('tr', null,
-      h('th', { class: 'col-name' }, t('actor.name')),
-      COLUMNS.map((c) => h('th', { class: [`cmp-${c.key}`, c.num && 'col-num'] }, t(c.head))))),
+      h('th', { class: 'col-name' }, tp('col.name')),
+      COLUMNS.map((c) => h('th', { class: [`cmp-${c.key}`, c.num && 'col-num'] }, tp(c.head))))),
     body);
   return {
     el: h('div', { class: 'compare' }, summary, note, table),

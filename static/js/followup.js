@@ -2,6 +2,7 @@
 // whether the assessment was right, the actor's interest and willingness to act, and notes.
 // Everyone may edit (unless the facilitator locked the table) and everyone sees it live.
 import { h, setText, syncList } from './dom.js';
+import { tp } from './i18n-present.js';
 import { t } from './i18n.js';
 import { bindField } from './fields.js';
 import { byRank } from './ranking.js';
@@ -106,13 +107,13 @@ export function projectorFollowup(store) {
   const empty = h('p', { class: 'empty' }, t('fu.none'));
   const table = h('table', { class: 'followup-table', id: 'followup-table' },
     h('thead', null, h('tr', null,
-      h('th', { class: 'col-name' }, t('actor.name')),
-      h('th', { class: 'col-owner' }, t('fu.ownerShort')),
-      h('th', { class: 'col-status' }, t('fu.status')),
-      h('th', { class: 'col-assess' }, t('fu.assessmentShort')),
-      h('th', { class: 'col-level' }, t('fu.interest')),
-      h('th', { class: 'col-level' }, t('fu.willingnessShort')),
-      h('th', { class: 'col-notes' }, t('fu.notes')))),
+      h('th', { class: 'col-name' }, tp('col.name')),
+      h('th', { class: 'col-owner' }, tp('fu.owner')),
+      h('th', { class: 'col-status' }, tp('fu.status')),
+      h('th', { class: 'col-assess' }, tp('fu.assessment')),
+      h('th', { class: 'col-level' }, tp('fu.interest')),
+      h('th', { class: 'col-level' }, tp('fu.willingness')),
+      h('th', { class: 'col-notes' }, tp('fu.notes')))),
     body);
   const pages = pager(body);
   return {

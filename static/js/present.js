@@ -12,12 +12,8 @@ import { projectorVote } from './vote.js';
 import { projectorFollowup } from './followup.js';
 import { compareView } from './compare.js';
 import { countdown } from './timer.js';
+import { stageFitter } from './fit.js';
 
-const MIN_SCALE = 0.45; // below this the back row cannot read it anyway
-// A table that fits only below PAGE_SCALE is shown in pages instead, of as many rows as fit
-// at PAGE_SCALE, each for PAGE_MS.
-const PAGE_SCALE = 0.75;
-const PAGE_MS = 12000;
 const root = document.getElementById('app');
 
 main();
@@ -41,10 +37,21 @@ async function main() {
   page.conn.start();
 }
 
+// optional loads a module another part of the app provides (the map, the guide, the progress
+// line) and answers null while it is not there, so the projector falls back to the table.
+const loaded = new Map();
+function optional(name) {
+  if (!loaded.has(name)) loaded.set(name, import(`./${name}.js`).catch(() => null));
+  return loaded.get(name);
+}
+
+const VIEWS = ['table', 'map', 'both', 'guide'];
+
 function projectorView({ store, status }, summary) {
   const code = summary.code;
   const title = h('h1', { class: 'ws-title' });
   const stepTitle = h('div', { id: 'step-title', class: 'step-line' });
+  const progressSlot = h('div', { id: 'present-progress', class: 'present-progress' });
   const online = h('div', { id: 'online-count', class: 'online-count' });
   let timer = null; // built by rebuild(), again for each language
   const stage = stepSwitcher((n) => {
@@ -55,87 +62,61 @@ function projectorView({ store, status }, summary) {
     if (n === 5) return projectorFollowup(store);
     return compareView(store);
   });
-  const stageBox = h('main', { class: 'present-stage' }, stage.el);
+  const side = h('div', { class: 'present-side' });
+  const stageBox = h('main', { class: 'present-stage', dataset: { view: 'table', settled: 'false' } }, stage.el, side);
+  const fitter = stageFitter(stageBox, () => (shownView === 'table' || shownView === 'both' ? stage.current() : null));
 
-  // fit shrinks the stage's type until its content fits the screen, both ways, and grows it
-  // back when the content shrinks. Wrapping makes the size jump with the scale, so search
-  // rather than step. A table cell whose content sticks out (a word or a chip wider than its
-  // column) does not fit either. Words are broken mid-word only as a last resort: when that is
-  // the only way to fit at all, or buys clearly larger type.
-  function fits(scale) {
-    stageBox.style.setProperty('--fit', scale.toFixed(3));
-    if (stageBox.scrollHeight > stageBox.clientHeight + 1) return false;
-    if (stageBox.scrollWidth > stageBox.clientWidth + 1) return false;
-    for (const c of stageBox.querySelectorAll('th, td')) {
-      if (c.scrollWidth > c.clientWidth + 1) return false;
+  // The other views (map, guide): built once per view and step from their modules, loaded on
+  // first use. shownView is what the stage shows now: the wanted view once its module is in.
+  let shownView = 'table';
+  let other = null; // {key, view}
+  let progress = null; // {step, line}
+  const modules = {};
+  for (const name of ['map', 'guide', 'progress']) {
+    optional(name).then((m) => {
+      modules[name] = m;
+      if (m && timer) render();
+    });
+  }
+  // otherView answers the map's or the guide's view, built once (the guide once per step),
+  // or null while its module is not there.
+  function otherView(want, step) {
+    const kind = want === 'guide' ? 'guide' : 'map';
+    const key = kind === 'guide' ? `guide:${step}` : 'map';
+    if (other?.key === key) return other.view;
+    const m = modules[kind];
+    const view = kind === 'guide' ? m?.guideView?.(store) : m?.arenaMap?.(store, { place: 'projector' });
+    if (!view) return null;
+    other = { key, view };
+    return view;
+  }
+  function showView(step) {
+    let want = store.state.projector;
+    if (!VIEWS.includes(want)) want = 'table';
+    const extra = want === 'table' ? null : otherView(want, step);
+    shownView = extra ? want : 'table';
+    stageBox.dataset.view = shownView;
+    stage.el.hidden = shownView === 'map' || shownView === 'guide';
+    if (extra) {
+      if (side.firstChild !== extra.el) side.replaceChildren(extra.el);
+      extra.update();
+    } else {
+      side.replaceChildren();
     }
-    return true;
+    side.hidden = !extra;
   }
-  function largestFit() {
-    if (fits(1)) return { scale: 1, ok: true };
-    let lo = MIN_SCALE;
-    let hi = 1;
-    for (let i = 0; i < 7; i++) {
-      const mid = (lo + hi) / 2;
-      if (fits(mid)) lo = mid;
-      else hi = mid;
-    }
-    return { scale: lo, ok: fits(lo) };
-  }
-  function fitScale() {
-    stageBox.classList.remove('fit-break');
-    const whole = largestFit();
-    if (whole.ok && whole.scale === 1) return whole.scale;
-    stageBox.classList.add('fit-break');
-    const broken = largestFit();
-    if (broken.ok && (!whole.ok || broken.scale > whole.scale * 1.15)) return broken.scale;
-    stageBox.classList.remove('fit-break');
-    fits(whole.scale);
-    return whole.scale;
-  }
-
-  // Pages of a long table (a view with paging: step2.js, followup.js). page counts on from
-  // one render to the next; the timer turns the pages while there are several.
-  let page = 0;
-  let pageTimer = null;
-  function stopPages() {
-    clearInterval(pageTimer);
-    pageTimer = null;
-    page = 0;
-  }
-  function fit() {
-    const pg = stage.current()?.paging;
-    if (!pg) {
-      stopPages();
-      fitScale();
+  function showProgress(step) {
+    const m = modules.progress;
+    if (!m?.progressLine || step < 2) {
+      progressSlot.replaceChildren();
+      progress = null;
       return;
     }
-    const total = pg.total();
-    pg.show(0, total, null);
-    if (fitScale() >= PAGE_SCALE || total <= 1) {
-      stopPages();
-      return;
+    if (progress?.step !== step) {
+      progress = { step, line: m.progressLine(store, step, { names: false }) };
+      progressSlot.replaceChildren(progress.line.el);
     }
-    // The most rows that fit at PAGE_SCALE, the page note shown (at least one).
-    stageBox.classList.remove('fit-break');
-    let lo = 1;
-    let hi = total - 1;
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      pg.show(0, mid, { i: 1, n: 2 });
-      if (fits(PAGE_SCALE)) lo = mid;
-      else hi = mid - 1;
-    }
-    const count = Math.ceil(total / lo);
-    page %= count;
-    pg.show(page * lo, lo, { i: page + 1, n: count });
-    fitScale();
-    if (!pageTimer) {
-      pageTimer = setInterval(() => {
-        page++;
-        fit();
-      }, PAGE_MS);
-    }
+    progress.line.update();
   }
 
   function render() {
@@ -147,15 +128,19 @@ function projectorView({ store, status }, summary) {
     setText(online, t('online', { n: store.onlineParticipants() }));
     timer.update();
     stage.update(s.step);
-    fit();
+    showView(s.step);
+    showProgress(s.step);
+    fitter.request();
   }
 
   return {
     render,
-    fit,
+    fit: () => fitter.request(),
     rebuild() {
       status.refresh();
       stage.reset();
+      other = null;
+      progress = null;
       timer = countdown(store);
       setText(title, summary.title);
       setText(online, t('online', { n: 0 }));
@@ -163,7 +148,7 @@ function projectorView({ store, status }, summary) {
       replace(root,
         h('div', { class: 'present' },
           h('header', { class: 'present-head' },
-            h('div', { class: 'head-text' }, title, stepTitle),
+            h('div', { class: 'head-text' }, title, stepTitle, progressSlot),
             timer.el,
             h('div', { class: 'head-side' }, status.el, langToggle())),
           stageBox,

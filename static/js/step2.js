@@ -7,7 +7,8 @@ import { actorList, addActorForm, removeActor, categoryLabel, degreeLabel } from
 import { estimateList } from './estimate.js';
 import { mergeActor } from './merge.js';
 import { rankingPanel, byRank } from './ranking.js';
-import { spreadBar, spreadLegend, firstStat, ESTIMATE_FIELDS } from './spread.js';
+import { spreadBar, spreadLegend, isSplit } from './spread.js';
+import { tp } from './i18n-present.js';
 
 // canEdit: the table takes edits from this person now (the lock binds participants only).
 export const canEdit = (store) => !store.state.locked || store.you?.role === 'facilitator';
@@ -144,23 +145,34 @@ export function consoleArena(store, conn) {
   };
 }
 
+// heatLevel: how far the answers lie apart on the 1-4 scale, 0 (all the same) .. 3.
+export const heatLevel = (stat) => (stat ? Math.max(0, Math.min(3, Math.round(stat.max - stat.min))) : null);
+
+// heatLegend names the shades of the heat map once, under the table, with how many answered.
+function heatLegend(n) {
+  return h('p', { class: 'heat-legend' }, tp('heat.legend'), n ? ` (${tp('heat.n', { n })})` : '', ': ',
+    [0, 1, 2, 3].map((l) => h('span', { class: `heat-swatch heat-${l}` }, tp(`heat.${l}`))));
+}
+
 // projectorArena is step 2 on the projector: the whole analysis, one row per actor, in the
-// order of the ranking, with the spread of the group's estimates under the agreed values.
+// order of the ranking. Under the agreed values the range of the group's estimates, and each
+// such cell shaded by how far they lie apart (the heat map: where the group should talk).
 export function projectorArena(store) {
   const body = h('tbody');
   const empty = h('p', { class: 'empty' }, t('actors.noneProjector'));
-  const legend = spreadLegend();
+  const legend = h('div', { class: 'heat-legend-box' });
   const table = h('table', { id: 'arena-table', class: 'arena-table' },
     h('thead', null, h('tr', null,
-      h('th', { class: 'col-name' }, t('actor.name')),
-      h('th', { class: 'col-cat' }, t('actor.category')),
-      h('th', { class: 'col-resources' }, t('actor.resources')),
-      h('th', { class: 'col-num col-imp' }, t('actor.importance')),
-      h('th', { class: 'col-replace' }, t('actor.replaceabilityBy')),
-      h('th', { class: 'col-dep' }, t('actor.dependencyShort')),
-      h('th', { class: 'col-num col-rank' }, t('actor.rank')))),
+      h('th', { class: 'col-name' }, tp('col.name')),
+      h('th', { class: 'col-cat' }, tp('col.category')),
+      h('th', { class: 'col-resources' }, tp('col.resources')),
+      h('th', { class: 'col-num col-imp' }, tp('col.importance')),
+      h('th', { class: 'col-replace' }, tp('col.replaceability')),
+      h('th', { class: 'col-dep' }, tp('col.dependency')),
+      h('th', { class: 'col-num col-rank' }, tp('col.rank')))),
     body);
   const pages = pager(body);
+  let legendN = -1;
   return {
     el: h('div', { class: 'arena-present' }, table, pages.note, empty, legend),
     paging: pages,
@@ -169,24 +181,28 @@ export function projectorArena(store) {
       const est = store.live.estimates;
       empty.hidden = actors.length > 0;
       table.hidden = actors.length === 0;
-      legend.hidden = actors.length === 0 || ![...est.values()].some((e) => e.n > 0);
-      const spread = (a, field) => {
+      const n = Math.max(0, ...[...est.values()].map((e) => e.n || 0));
+      if (n !== legendN) {
+        legendN = n;
+        legend.replaceChildren(...(n > 0 ? [heatLegend(n)] : []));
+      }
+      legend.hidden = actors.length === 0 || n === 0;
+      const cell = (a, field, cls, value) => {
         const e = est.get(a.id);
-        return e ? spreadBar(e[field], e.n, { showN: field === firstStat(e), compact: true }) : null;
+        const stat = e?.n ? e[field] : null;
+        const bar = stat ? spreadBar(stat, e.n, { showN: false, compact: true }) : null;
+        const level = heatLevel(stat);
+        return h('td', { class: [...cls, level !== null && `heat heat-${level}`, isSplit(stat) && 'split'] }, h('div', { class: 'value' }, value), bar);
       };
       // Nothing here takes input, so rebuilding the rows is simplest and always right.
-      body.replaceChildren(...actors.map((a) => {
-        const bars = Object.fromEntries(ESTIMATE_FIELDS.map((f) => [f, spread(a, f)]));
-        const split = (f) => (bars[f]?.classList.contains('split') ? 'split' : null);
-        return h('tr', { dataset: { id: a.id, category: a.category || 'none' } },
-          h('td', { class: 'actor-name' }, a.name),
-          h('td', { class: 'col-cat' }, a.category ? h('span', { class: `chip cat-${a.category}` }, categoryLabel(a.category)) : ''),
-          h('td', { class: 'col-resources long-text' }, a.resources),
-          h('td', { class: ['col-num', 'col-imp', split('importance')] }, h('div', { class: 'value' }, a.importance ? String(a.importance) : ''), bars.importance),
-          h('td', { class: ['col-replace', split('replaceability')] }, h('div', { class: 'value' }, degreeLabel(a.replaceability), a.replaceableBy && h('span', { class: 'by' }, ` (${a.replaceableBy})`)), bars.replaceability),
-          h('td', { class: ['col-dep', split('dependency')] }, h('div', { class: 'value' }, degreeLabel(a.dependency)), bars.dependency),
-          h('td', { class: 'col-num rank' }, a.rank ? String(a.rank) : ''));
-      }));
+      body.replaceChildren(...actors.map((a) => h('tr', { dataset: { id: a.id, category: a.category || 'none' } },
+        h('td', { class: 'actor-name' }, a.name),
+        h('td', { class: 'col-cat' }, a.category ? h('span', { class: `chip cat-${a.category}` }, categoryLabel(a.category)) : ''),
+        h('td', { class: 'col-resources long-text' }, a.resources),
+        cell(a, 'importance', ['col-num', 'col-imp'], a.importance ? String(a.importance) : ''),
+        cell(a, 'replaceability', ['col-replace'], [degreeLabel(a.replaceability), a.replaceableBy && h('span', { class: 'by' }, ` (${a.replaceableBy})`)]),
+        cell(a, 'dependency', ['col-dep'], degreeLabel(a.dependency)),
+        h('td', { class: 'col-num rank' }, a.rank ? String(a.rank) : ''))));
     },
   };
 }

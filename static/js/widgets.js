@@ -68,14 +68,20 @@ export function stepLabel(n) {
 /**
  * pager lets the projector show a long table in pages (present.js decides when and how many
  * rows a page holds): the rows are the children of body; note says which page is shown.
- * Returns {note, total(), show(from, n, page)} where page is {i, n} or null for no pages.
+ * Returns {note, total(), show(from, n, page), reapply()} where page is {i, n} or null for no
+ * pages; reapply() shows the same page again after the rows were drawn anew.
  */
 export function pager(body) {
   const note = h('p', { class: 'page-note', hidden: true });
+  let last = null;
   return {
     note,
     total: () => body.children.length,
+    reapply() {
+      if (last) this.show(...last);
+    },
     show(from, n, page) {
+      last = [from, n, page];
       let i = 0;
       for (const row of body.children) {
         row.hidden = i < from || i >= from + n;
