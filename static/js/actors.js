@@ -10,7 +10,7 @@ import { confirmDialog } from './dialog.js';
 import { spreadBar, firstStat } from './spread.js';
 
 export const CATEGORIES = ['core', 'peripheral', 'context', 'anchoring'];
-export const DEGREES = ['large', 'ratherLarge', 'ratherSmall', 'small'];
+export const DEGREES = ['small', 'ratherSmall', 'ratherLarge', 'large']; // klein -> groot, as the estimate buttons
 export const LIMITS = { name: 80, resources: 2000, replaceableBy: 200 };
 
 export const categoryLabel = (c) => (c ? t(`cat.${c}`) : '');

@@ -6,7 +6,7 @@ import { tp } from './i18n-present.js';
 import { t } from './i18n.js';
 import { categoryLabel, degreeLabel, addActorForm } from './actors.js';
 import { byRank } from './ranking.js';
-import { stepLabel } from './widgets.js';
+import { pager, stepLabel } from './widgets.js';
 import { arenaEditTable } from './step2.js';
 
 // The compared columns; replaceability and "by whom" share a column as on the worksheet.
@@ -79,8 +79,10 @@ export function compareView(store) {
       h('th', { class: 'col-name' }, tp('col.name')),
       COLUMNS.map((c) => h('th', { class: [`cmp-${c.key}`, c.num && 'col-num'] }, tp(c.head))))),
     body);
+  const pages = pager(body);
   return {
-    el: h('div', { class: 'compare' }, summary, note, table),
+    el: h('div', { class: 'compare' }, summary, note, table, pages.note),
+    paging: pages,
     update() {
       const s = store.state;
       const baseline = s.baseline;

@@ -10,10 +10,11 @@
 
 export const MIN_SCALE = 0.45; // below this the back row cannot read it anyway
 export const MAX_SCALE = 1.3; // a short table grows rather than fill half the screen
-// A table that fits whole only below PAGE_SCALE is shown in pages of as many rows as fit at
-// PAGE_SCALE, each for PAGE_MS. At 1920 wide the stage's full type is 29.8 px: 0.81 is 24 px.
+// A table that fits whole only below PAGE_SCALE is shown in pages (at most MAX_PAGES), each
+// for PAGE_MS. At 1920 wide the stage's full type is 29.8 px: 0.81 is 24 px.
 export const PAGE_SCALE = 0.81;
 export const PAGE_MS = 12000;
+export const MAX_PAGES = 3; // 40 actors in three pages at most
 export const THROTTLE_MS = 400;
 
 const WORD = /[^\s\-/]{2,}/g;
@@ -79,20 +80,18 @@ export function stageFitter(stage, current) {
     pageTimer = null;
     page = 0;
   }
-  // rowsPerPage: the most rows that fit at PAGE_SCALE with the page note shown, spread evenly
-  // over the pages they need; 0 when not even one row fits.
-  function rowsPerPage(pg, total) {
-    pg.show(0, 1, { i: 1, n: 2 });
-    if (!fits(PAGE_SCALE)) return 0;
-    let lo = 1;
-    let hi = total - 1;
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      pg.show(0, mid, { i: 1, n: 2 });
-      if (fits(PAGE_SCALE)) lo = mid;
-      else hi = mid - 1;
+  // pageRows: the rows per page. The fewest pages (2 up to MAX_PAGES) whose first page fits
+  // at PAGE_SCALE or more; else MAX_PAGES at the largest type that fits. The rows are spread
+  // evenly over the pages.
+  function pageRows(pg, total) {
+    let best = 0;
+    for (let count = 2; count <= MAX_PAGES && count <= total; count++) {
+      const rows = Math.ceil(total / count);
+      pg.show(0, rows, { i: 1, n: count });
+      best = rows;
+      if (largest().scale >= PAGE_SCALE) return rows;
     }
-    return Math.ceil(total / Math.ceil(total / lo));
+    return best;
   }
   function fit() {
     last = performance.now();
@@ -105,7 +104,7 @@ export function stageFitter(stage, current) {
     if (!pg || total <= 1 || (whole.ok && whole.scale >= PAGE_SCALE)) {
       stopPages();
     } else {
-      const rows = rowsPerPage(pg, total);
+      const rows = pageRows(pg, total);
       if (!rows || rows >= total) {
         stopPages();
         pg.show(0, total, null);

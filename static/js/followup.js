@@ -3,6 +3,7 @@
 // Everyone may edit (unless the facilitator locked the table) and everyone sees it live.
 import { h, setText, syncList } from './dom.js';
 import { tp } from './i18n-present.js';
+import { displayNames } from './people.js';
 import { t } from './i18n.js';
 import { bindField } from './fields.js';
 import { byRank } from './ranking.js';
@@ -24,7 +25,7 @@ function options(values, label) {
 
 export function ownerName(store, id) {
   if (!id) return '';
-  return store.participant(id)?.name ?? t('fu.ownerGone');
+  return displayNames(store.state.participants).get(id) ?? t('fu.ownerGone');
 }
 
 // followupCard: one selected actor's follow-up, each field saved on change.
@@ -51,14 +52,15 @@ function followupCard(store, actor, conn) {
 
   let ownerSig = '';
   function ownerOptions(current) {
-    const ps = [...store.state.participants].sort((a, b) => a.name.localeCompare(b.name));
+    const names = displayNames(store.state.participants);
+    const ps = [...store.state.participants].sort((a, b) => names.get(a.id).localeCompare(names.get(b.id)));
     const gone = current && !store.participant(current);
-    const sig = JSON.stringify([ps.map((p) => [p.id, p.name]), gone && current]);
+    const sig = JSON.stringify([ps.map((p) => [p.id, names.get(p.id)]), gone && current]);
     if (sig === ownerSig) return;
     ownerSig = sig;
     const keep = owner.value;
     owner.replaceChildren(h('option', { value: '' }, `– ${t('fu.nobody')} –`),
-      ...ps.map((p) => h('option', { value: p.id }, p.name)),
+      ...ps.map((p) => h('option', { value: p.id }, names.get(p.id))),
       gone ? h('option', { value: current }, t('fu.ownerGone')) : null);
     owner.value = keep;
   }

@@ -3,7 +3,7 @@
 // consultation → ad hoc → network → merger suggests a form; the facilitator records the form.
 import { h, setText, syncList } from './dom.js';
 import { t } from './i18n.js';
-import { stepLabel } from './widgets.js';
+import { pager, stepLabel } from './widgets.js';
 import { bindField } from './fields.js';
 import { sendEstimate } from './estimate.js';
 import { byRank } from './ranking.js';
@@ -277,8 +277,10 @@ export function projectorForms(store) {
       h('th', { class: 'col-form' }, t('forms.recordedShort')))),
     body);
   const key = legend();
+  const pages = pager(body);
   return {
-    el: h('div', { class: 'forms-present' }, rule(), table, empty, key.el),
+    el: h('div', { class: 'forms-present' }, rule(), table, pages.note, empty, key.el),
+    paging: pages,
     update() {
       const actors = byRank(store.state.actors);
       empty.hidden = actors.length > 0;

@@ -8,6 +8,10 @@ const plural = (one, many) => (p) => (p.n === 1 ? one : many.replace('{n}', Stri
 export const nl = {
   'col.name': 'Actor',
   'col.category': 'Soort',
+  'cat.core': 'kern',
+  'cat.peripheral': 'rand',
+  'cat.context': 'context',
+  'cat.anchoring': 'verankering',
   'col.resources': 'Machts- en hulpbronnen',
   'col.importance': 'Belang',
   'col.replaceability': 'Vervangbaar (door)',
@@ -30,6 +34,10 @@ export const nl = {
 export const en = {
   'col.name': 'Actor',
   'col.category': 'Kind',
+  'cat.core': 'core',
+  'cat.peripheral': 'peripheral',
+  'cat.context': 'context',
+  'cat.anchoring': 'anchoring',
   'col.resources': 'Power and help resources',
   'col.importance': 'Importance',
   'col.replaceability': 'Replaceable (by)',

@@ -7,6 +7,28 @@ import { confirmDialog } from './dialog.js';
 export const NAME_MAX = 40;
 
 /**
+ * displayNames answers Map(participant id -> the name to show): the name as given, and where
+ * two or more people gave the same name (two "Ahmed (OCMW)"), each with its number in the
+ * order they joined, "Ahmed (OCMW) #1" and "Ahmed (OCMW) #2", so lists tell them apart.
+ */
+export function displayNames(participants) {
+  const count = new Map();
+  for (const p of participants) count.set(p.name, (count.get(p.name) || 0) + 1);
+  const seen = new Map();
+  const out = new Map();
+  for (const p of participants) {
+    if (count.get(p.name) < 2) {
+      out.set(p.id, p.name);
+      continue;
+    }
+    const i = (seen.get(p.name) || 0) + 1;
+    seen.set(p.name, i);
+    out.set(p.id, `${p.name} #${i}`);
+  }
+  return out;
+}
+
+/**
  * youBox shows "you: Name [change name]" and swaps in a small form to rename oneself
  * (participant.rename). Returns {el, update(), reset()}.
  */
@@ -88,8 +110,9 @@ export function participantsPanel(store, conn) {
       setText(heading, t('fac.participants', { n: ps.filter((p) => p.role !== 'facilitator').length }));
       setText(viewers, store.presence.viewers ? t('fac.viewers', { n: store.presence.viewers }) : '');
       // Online people first, then by name: the facilitator looks for who is missing.
-      const sorted = [...ps].sort((a, b) => (store.isOnline(b.id) - store.isOnline(a.id)) || a.name.localeCompare(b.name));
-      if (!changed(sorted.map((p) => [p.id, p.name, p.role, store.isOnline(p.id), p.id === store.you?.participantId]))) return;
+      const names = displayNames(ps);
+      const sorted = [...ps].sort((a, b) => (store.isOnline(b.id) - store.isOnline(a.id)) || names.get(a.id).localeCompare(names.get(b.id)));
+      if (!changed(sorted.map((p) => [p.id, names.get(p.id), p.role, store.isOnline(p.id), p.id === store.you?.participantId]))) return;
       list.replaceChildren(...sorted.map((p) => {
         const on = store.isOnline(p.id);
         const self = p.id === store.you?.participantId;
@@ -100,7 +123,7 @@ export function participantsPanel(store, conn) {
         }
         return h('li', { class: ['person', on ? 'online' : 'offline'], dataset: { id: p.id } },
           h('span', { class: 'dot', title: t(on ? 'fac.online' : 'fac.offline'), 'aria-label': t(on ? 'fac.online' : 'fac.offline') }),
-          h('span', { class: 'person-name' }, p.name),
+          h('span', { class: 'person-name' }, names.get(p.id)),
           p.role === 'facilitator' && h('span', { class: 'chip' }, t('fac.role.facilitator')),
           self && h('span', { class: 'muted' }, ` (${t('you')})`),
           btn);

@@ -128,6 +128,7 @@ function projectorView({ store, status }, summary) {
     setText(online, t('online', { n: store.onlineParticipants() }));
     timer.update();
     stage.update(s.step);
+    root.firstElementChild?.setAttribute('data-step', String(s.step));
     showView(s.step);
     showProgress(s.step);
     fitter.request();

@@ -197,7 +197,7 @@ export function projectorArena(store) {
       // Nothing here takes input, so rebuilding the rows is simplest and always right.
       body.replaceChildren(...actors.map((a) => h('tr', { dataset: { id: a.id, category: a.category || 'none' } },
         h('td', { class: 'actor-name' }, a.name),
-        h('td', { class: 'col-cat' }, a.category ? h('span', { class: `chip cat-${a.category}` }, categoryLabel(a.category)) : ''),
+        h('td', { class: 'col-cat' }, a.category ? h('span', { class: `chip cat-${a.category}`, title: categoryLabel(a.category) }, tp(`cat.${a.category}`)) : ''),
         h('td', { class: 'col-resources long-text' }, a.resources),
         cell(a, 'importance', ['col-num', 'col-imp'], a.importance ? String(a.importance) : ''),
         cell(a, 'replaceability', ['col-replace'], [degreeLabel(a.replaceability), a.replaceableBy && h('span', { class: 'by' }, ` (${a.replaceableBy})`)]),

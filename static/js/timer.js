@@ -42,6 +42,16 @@ export function formatRemaining(ms) {
 }
 
 // remainingMs is null without a timer, else the time left (zero once it has passed).
+// DONE_SHOW_MS: how long "Time's up 0:00" stays after the end; then the display goes away by
+// itself on every screen, so nobody has to press stop to clear it.
+export const DONE_SHOW_MS = 30000;
+
+// expired: the timer ended more than DONE_SHOW_MS ago.
+export function expired(store) {
+  const timer = store.state?.timer;
+  return !!timer?.endsAt && store.serverNow() - timer.endsAt > DONE_SHOW_MS;
+}
+
 export function remainingMs(store) {
   const timer = store.state?.timer;
   if (!timer || !timer.endsAt) return null;
@@ -62,8 +72,8 @@ export function countdown(store) {
     idle: 0,
     tick() {
       const ms = remainingMs(store);
-      el.hidden = ms === null;
-      if (ms === null) return;
+      el.hidden = ms === null || expired(store);
+      if (el.hidden) return;
       setText(time, formatRemaining(ms));
       setText(label, t(ms === 0 ? 'timer.done' : 'timer.label'));
       el.dataset.remaining = String(Math.round(ms / 1000));

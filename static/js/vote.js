@@ -2,6 +2,7 @@
 // spread), the ballot on the phone, and the results as bars. The facilitator's controls are in
 // rounds.js. Votes are not events: the ballot and the tally come as live messages.
 import { h, setText, syncList } from './dom.js';
+import { pager } from './widgets.js';
 import { t } from './i18n.js';
 import { criteriaList } from './criteria.js';
 
@@ -49,8 +50,11 @@ export function roundSummary(store, r) {
   return parts.join(' · ');
 }
 
+// A participant removed after voting still counts among the voters (the ballot stays, the
+// person is gone): the total is never below the voters, so it never reads "3 of 2".
 export function votersLine(store, r) {
-  return t('vote.voters', { n: votersOf(store, r), of: eligible(store, r) });
+  const n = votersOf(store, r);
+  return t('vote.voters', { n, of: Math.max(n, eligible(store, r)) });
 }
 
 /**
@@ -248,13 +252,17 @@ export function projectorVote(store) {
   const summary = h('p', { class: 'round-summary' });
   const voters = h('p', { class: 'voters', id: 'vote-voters' });
   const body = h('div', { class: 'round-body' });
+  // The bars in pages when there are too many for one screen (fit.js decides).
+  let bars = null;
+  const pages = pager(() => bars);
   const chosenHead = h('h3', { class: 'chosen-head' });
   const chosen = h('ul', { class: 'chosen-list', id: 'selected-list' });
   const el = h('div', { class: 'vote-present' },
     h('div', { class: 'vote-criteria' }, criteria.el, h('section', { class: 'chosen' }, chosenHead, chosen)),
-    h('section', { class: 'vote-round' }, head, summary, voters, body));
+    h('section', { class: 'vote-round' }, head, summary, voters, body, pages.note));
   return {
     el,
+    paging: pages,
     update() {
       const s = store.state;
       criteria.update();
@@ -268,13 +276,14 @@ export function projectorVote(store) {
       voters.hidden = !r;
       if (!r) {
         setText(head, t('vote.title'));
+        bars = null;
         body.replaceChildren(h('p', { class: 'empty' }, t('vote.none')));
         return;
       }
       setText(head, r.status === 'open' ? t('vote.openNow') : t('vote.closedHead', { n: roundNumber(s, r) }));
       setText(summary, roundSummary(store, r));
       setText(voters, votersLine(store, r));
-      const bars = resultBars(store, r);
+      bars = resultBars(store, r);
       body.replaceChildren(bars || h('p', { class: 'hidden-result', id: 'vote-hidden' }, t('vote.afterClose')));
     },
   };

@@ -74,16 +74,19 @@ export function stepLabel(n) {
 export function pager(body) {
   const note = h('p', { class: 'page-note', hidden: true });
   let last = null;
+  // body may be a function answering the element whose children are the rows (a view that
+  // draws its list anew as a new element).
+  const rows = () => (typeof body === 'function' ? body() : body)?.children ?? [];
   return {
     note,
-    total: () => body.children.length,
+    total: () => rows().length,
     reapply() {
       if (last) this.show(...last);
     },
     show(from, n, page) {
       last = [from, n, page];
       let i = 0;
-      for (const row of body.children) {
+      for (const row of rows()) {
         row.hidden = i < from || i >= from + n;
         i++;
       }
