@@ -79,7 +79,6 @@ func newServer(cfg config, h *hub.Hub, log *slog.Logger) *server {
 
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.ready)
-	e.GET("/metrics", echo.WrapHandler(s.metrics()))
 
 	pages, _ := fs.Sub(static.FS, ".")
 	page := func(name string) echo.HandlerFunc {
