@@ -37,12 +37,18 @@ func startServer(tb testing.TB, dataDir string) *testServer {
 // startServerArgs starts the program with args beside its address and grace.
 func startServerArgs(tb testing.TB, dataDir string, args ...string) *testServer {
 	tb.Helper()
+	return startServerLog(tb, io.Discard, dataDir, args...)
+}
+
+// startServerLog is startServerArgs with the program's log written to logs.
+func startServerLog(tb testing.TB, logs io.Writer, dataDir string, args ...string) *testServer {
+	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan listening, 1)
 	done := make(chan error, 1)
 	args = append([]string{"--addr", "127.0.0.1:0", "--admin-addr", "127.0.0.1:0", "--shutdown-grace", "3s"}, args...)
 	go func() {
-		done <- run(ctx, args, func(string) string { return "" }, io.Discard, ready)
+		done <- run(ctx, args, func(string) string { return "" }, logs, ready)
 	}()
 	var at listening
 	select {

@@ -72,9 +72,9 @@ func newServer(cfg config, h *hub.Hub, log *slog.Logger) *server {
 	api := e.Group("/api", middleware.BodyLimit(maxBody))
 	api.POST("/workshops", s.createWorkshop, createLimiter())
 	api.GET("/workshops/:code", s.getWorkshop)
-	api.DELETE("/workshops/:code", s.deleteWorkshop)
+	api.DELETE("/workshops/:code", s.audited("workshop.deleted", s.deleteWorkshop))
 	api.GET("/workshops/:code/qr.svg", s.qr)
-	api.GET("/workshops/:code/export", s.exportWorkshop)
+	api.GET("/workshops/:code/export", s.audited("workshop.exported", s.exportWorkshop))
 	e.GET("/api/workshops/:code/ws", s.websocket) // no body or response-wrapping middleware
 
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
@@ -193,6 +193,7 @@ func (s *server) createWorkshop(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.audit(c, "workshop.created", "workshop", st.Code, "id", st.ID)
 	base := "/w/" + st.Code
 	return c.JSON(http.StatusCreated, createdBody{
 		ID: st.ID, Code: st.Code, Title: st.Title, Locale: st.Locale, FacilitatorToken: token,
