@@ -57,7 +57,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return err
 	}
 	h := hub.New(eng, log)
-	srv := newServer(cfg, h, log)
+	srv, err := newServer(cfg, h, log)
+	if err != nil {
+		eng.Close()
+		return err
+	}
+	defer srv.close()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
