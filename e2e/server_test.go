@@ -148,7 +148,7 @@ func tryStartArenaIn(t *testing.T, dir string, extra ...string) (*arena, error) 
 // tryStartArenaAt starts the program on addr (a restart on the address its clients know).
 func tryStartArenaAt(t *testing.T, dir, addr string, extra ...string) (*arena, error) {
 	a := &arena{base: "http://" + addr, out: &lockedBuffer{}, done: make(chan error, 1)}
-	a.cmd = exec.Command(arenaBin, append([]string{"--addr", addr, "--data-dir", dir, "--shutdown-grace", "3s"}, extra...)...)
+	a.cmd = exec.Command(arenaBin, append([]string{"--addr", addr, "--admin-addr", "127.0.0.1:0", "--data-dir", dir, "--shutdown-grace", "3s"}, extra...)...)
 	a.cmd.Env = envWithout("ARENA_", "REDIS_URL=") // flags decide, not the developer's environment
 	a.cmd.Stdout, a.cmd.Stderr = a.out, a.out
 	if err := a.cmd.Start(); err != nil {

@@ -54,6 +54,7 @@ type polls struct {
 	shown     map[string]map[string]string           // round -> participant -> last ballot message
 	estimates map[string]map[string]session.Estimate // actor -> participant -> estimate
 	spreads   map[string][]byte                      // actor -> estimates message
+	progress  []byte                                 // the last progress message (who is done)
 
 	// under room.mu: what the next refresh reads again
 	queued bool
@@ -227,6 +228,10 @@ func (h *Hub) afterCommit(wsID string, ev *session.Event, st *session.State) {
 			h.notify(wsID, notice{Type: "tally.changed", RoundID: r.ID})
 		}
 	case session.EvActorRemoved, session.EvRoundOpened, session.EvRoundClosed:
+		if d, ok := ev.Data.(*session.IDData); ok && ev.Name == session.EvActorRemoved {
+			// Its estimates no longer count as answers (the progress message).
+			h.notify(wsID, notice{Type: "estimates.changed", ActorID: d.ID})
+		}
 		for _, r := range st.Rounds {
 			if r.Status == session.RoundStatusOpen || ev.Name == session.EvRoundClosed {
 				h.notify(wsID, notice{Type: "tally.changed", RoundID: r.ID})
@@ -323,6 +328,7 @@ func (r *room) refreshPolls() {
 				r.setEstimates(a, m, true)
 			}
 		}
+		r.setProgress(st, true)
 	}
 	r.sendTallies(st, rounds)
 }
@@ -355,7 +361,21 @@ func (r *room) loadPolls(ctx context.Context) bool {
 	}
 	r.polls.loaded = true
 	r.sendTallies(st, rounds)
+	r.setProgress(st, true)
 	return true
+}
+
+// setProgress computes who is done (session.Progress) from the estimates here and, when
+// send and it changed, sends it to everyone here; r.vmu is held.
+func (r *room) setProgress(st *session.State, send bool) {
+	msg := marshal(session.Progress(st, r.polls.estimates))
+	if slices.Equal(msg, r.polls.progress) {
+		return
+	}
+	r.polls.progress = msg
+	if send {
+		r.toAll(msg)
+	}
 }
 
 // setBallots takes a round's ballots, folded through the merges (FoldBallots), and,
@@ -465,6 +485,7 @@ func (r *room) sendTallies(st *session.State, rounds []string) {
 func (r *room) welcomePolls(c *Conn) {
 	r.vmu.Lock()
 	defer r.vmu.Unlock()
+	fresh := !r.polls.loaded // loadPolls sends the progress to everyone here
 	if !r.polls.loaded {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		ok := r.loadPolls(ctx)
@@ -487,6 +508,9 @@ func (r *room) welcomePolls(c *Conn) {
 		if msg := r.polls.spreads[a]; msg != nil {
 			c.enqueue(msg)
 		}
+	}
+	if !fresh && r.polls.progress != nil {
+		c.enqueue(r.polls.progress)
 	}
 	if c.Role == session.RoleViewer {
 		return

@@ -21,6 +21,7 @@ import (
 // testServer is the real program started on :0 with its own data directory.
 type testServer struct {
 	base    string // http://127.0.0.1:port
+	admin   string // http://127.0.0.1:port of the admin listener (/metrics)
 	dataDir string
 	stop    func()
 }
@@ -36,23 +37,29 @@ func startServer(tb testing.TB, dataDir string) *testServer {
 // startServerArgs starts the program with args beside its address and grace.
 func startServerArgs(tb testing.TB, dataDir string, args ...string) *testServer {
 	tb.Helper()
+	return startServerLog(tb, io.Discard, dataDir, args...)
+}
+
+// startServerLog is startServerArgs with the program's log written to logs.
+func startServerLog(tb testing.TB, logs io.Writer, dataDir string, args ...string) *testServer {
+	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
+	ready := make(chan listening, 1)
 	done := make(chan error, 1)
-	args = append([]string{"--addr", "127.0.0.1:0", "--shutdown-grace", "3s"}, args...)
+	args = append([]string{"--addr", "127.0.0.1:0", "--admin-addr", "127.0.0.1:0", "--shutdown-grace", "3s"}, args...)
 	go func() {
-		done <- run(ctx, args, func(string) string { return "" }, io.Discard, ready)
+		done <- run(ctx, args, func(string) string { return "" }, logs, ready)
 	}()
-	var addr string
+	var at listening
 	select {
-	case addr = <-ready:
+	case at = <-ready:
 	case err := <-done:
 		tb.Fatalf("server did not start: %v", err)
 	case <-time.After(10 * time.Second):
 		tb.Fatal("server did not start within 10 s")
 	}
 	var once sync.Once
-	s := &testServer{base: "http://" + addr, dataDir: dataDir}
+	s := &testServer{base: "http://" + at.Addr, admin: "http://" + at.Admin, dataDir: dataDir}
 	s.stop = func() {
 		once.Do(func() {
 			cancel()

@@ -30,11 +30,11 @@ func redisPrefix(tb testing.TB, url string) string {
 }
 
 // startInstances starts n instances of the program on one Redis and key prefix.
-func startInstances(tb testing.TB, n int, url, prefix string) []*testServer {
+func startInstances(tb testing.TB, n int, url, prefix string, args ...string) []*testServer {
 	tb.Helper()
 	out := make([]*testServer, n)
 	for i := range out {
-		out[i] = startServerArgs(tb, "", "--redis-url", url, "--redis-prefix", prefix)
+		out[i] = startServerArgs(tb, "", append([]string{"--redis-url", url, "--redis-prefix", prefix}, args...)...)
 	}
 	return out
 }

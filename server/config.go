@@ -14,6 +14,7 @@ import (
 // config is the whole configuration: every flag has an environment variable.
 type config struct {
 	Addr      string
+	AdminAddr string // "" when off
 	DataDir   string
 	PublicURL string
 	Grace     time.Duration
@@ -34,6 +35,7 @@ type option struct {
 
 var options = []option{
 	{"addr", "ARENA_ADDR", ":8080", "address to listen on (host:port)"},
+	{"admin-addr", "ARENA_ADMIN_ADDR", "127.0.0.1:9091", "address of the admin listener with /metrics and /debug/pprof/ (loopback by default; off: none)"},
 	{"data-dir", "ARENA_DATA_DIR", "arena-data", "folder of the embedded store (local engine); created if absent"},
 	{"public-url", "ARENA_PUBLIC_URL", "", "base URL of the join links in QR codes (e.g. https://arena.example.org); default: the request's own host"},
 	{"shutdown-grace", "ARENA_SHUTDOWN_GRACE", "10s", "how long a stop may take to close websockets and flush"},
@@ -94,6 +96,16 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 			return config{}, fmt.Errorf("--trusted-proxies: want addresses or CIDR ranges such as 10.0.0.0/8, got %q", p)
 		}
 		c.TrustedProxies = append(c.TrustedProxies, n)
+	}
+	switch c.AdminAddr = strings.TrimSpace(*vals["admin-addr"]); c.AdminAddr {
+	case "off":
+		c.AdminAddr = ""
+	case "":
+		return config{}, fmt.Errorf("--admin-addr: want host:port such as 127.0.0.1:9091, or off")
+	default:
+		if _, _, err := net.SplitHostPort(c.AdminAddr); err != nil {
+			return config{}, fmt.Errorf("--admin-addr: want host:port such as 127.0.0.1:9091, or off, got %q", c.AdminAddr)
+		}
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return config{}, fmt.Errorf("--log-format: want text or json, got %q", c.LogFormat)

@@ -17,16 +17,20 @@ func TestParseConfig(t *testing.T) {
 		want    config
 		wantErr bool
 	}{
-		{"environment", nil, config{Addr: ":9000", DataDir: "arena-data", Grace: 3 * time.Second, LogLevel: "info", LogFormat: "text", RedisPrefix: "arena:", Retention: 720 * time.Hour}, false},
-		{"flag beats environment", []string{"--addr", "127.0.0.1:1234", "--public-url", "https://arena.example.org/"}, config{Addr: "127.0.0.1:1234", DataDir: "arena-data", PublicURL: "https://arena.example.org", Grace: 3 * time.Second, LogLevel: "info", LogFormat: "text", RedisPrefix: "arena:", Retention: 720 * time.Hour}, false},
-		{"redis", []string{"--redis-url", "redis://r:6379/2", "--redis-prefix", "x:", "--retention", "48h"}, config{Addr: ":9000", DataDir: "arena-data", Grace: 3 * time.Second, LogLevel: "info", LogFormat: "text", RedisURL: "redis://r:6379/2", RedisPrefix: "x:", Retention: 48 * time.Hour}, false},
+		{"environment", nil, config{Addr: ":9000", AdminAddr: "127.0.0.1:9091", DataDir: "arena-data", Grace: 3 * time.Second, LogLevel: "info", LogFormat: "text", RedisPrefix: "arena:", Retention: 720 * time.Hour}, false},
+		{"flag beats environment", []string{"--addr", "127.0.0.1:1234", "--public-url", "https://arena.example.org/"}, config{Addr: "127.0.0.1:1234", AdminAddr: "127.0.0.1:9091", DataDir: "arena-data", PublicURL: "https://arena.example.org", Grace: 3 * time.Second, LogLevel: "info", LogFormat: "text", RedisPrefix: "arena:", Retention: 720 * time.Hour}, false},
+		{"redis", []string{"--redis-url", "redis://r:6379/2", "--redis-prefix", "x:", "--retention", "48h"}, config{Addr: ":9000", AdminAddr: "127.0.0.1:9091", DataDir: "arena-data", Grace: 3 * time.Second, LogLevel: "info", LogFormat: "text", RedisURL: "redis://r:6379/2", RedisPrefix: "x:", Retention: 48 * time.Hour}, false},
 		{"retention too short", []string{"--retention", "10m"}, config{}, true},
 		{"empty prefix", []string{"--redis-prefix", ""}, config{}, true},
 		{"bad grace", []string{"--shutdown-grace", "soon"}, config{}, true},
 		{"bad log format", []string{"--log-format", "xml"}, config{}, true},
 		{"unknown flag", []string{"--nope"}, config{}, true},
-		{"trusted proxies", []string{"--trusted-proxies", "172.18.0.0/16, 10.1.2.3,::1"}, config{Addr: ":9000", DataDir: "arena-data", Grace: 3 * time.Second, LogLevel: "info", LogFormat: "text", RedisPrefix: "arena:", Retention: 720 * time.Hour,
+		{"trusted proxies", []string{"--trusted-proxies", "172.18.0.0/16, 10.1.2.3,::1"}, config{Addr: ":9000", AdminAddr: "127.0.0.1:9091", DataDir: "arena-data", Grace: 3 * time.Second, LogLevel: "info", LogFormat: "text", RedisPrefix: "arena:", Retention: 720 * time.Hour,
 			TrustedProxies: []*net.IPNet{cidr(t, "172.18.0.0/16"), cidr(t, "10.1.2.3/32"), cidr(t, "::1/128")}}, false},
+		{"admin listener elsewhere", []string{"--admin-addr", "10.0.0.5:9100"}, config{Addr: ":9000", AdminAddr: "10.0.0.5:9100", DataDir: "arena-data", Grace: 3 * time.Second, LogLevel: "info", LogFormat: "text", RedisPrefix: "arena:", Retention: 720 * time.Hour}, false},
+		{"admin listener off", []string{"--admin-addr", "off"}, config{Addr: ":9000", DataDir: "arena-data", Grace: 3 * time.Second, LogLevel: "info", LogFormat: "text", RedisPrefix: "arena:", Retention: 720 * time.Hour}, false},
+		{"admin listener without a port", []string{"--admin-addr", "localhost"}, config{}, true},
+		{"admin listener empty", []string{"--admin-addr", ""}, config{}, true},
 		{"bad trusted proxy", []string{"--trusted-proxies", "10.0.0.0/33"}, config{}, true},
 		{"trusted proxy not an address", []string{"--trusted-proxies", "proxy.local"}, config{}, true},
 	}

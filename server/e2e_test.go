@@ -338,14 +338,18 @@ func TestHTTPAPI(t *testing.T) {
 	if status != 200 || hdr.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(string(body), "<svg") {
 		t.Errorf("qr.svg: %d %s %.60s", status, hdr.Get("Content-Type"), body)
 	}
-	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/metrics": 200, "/": 200, "/w/" + w.Code: 200, "/w/" + w.Code + "/present": 200, "/static/embed.go": 404,
+	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/metrics": 404, "/debug/pprof/": 404, "/": 200, "/w/" + w.Code: 200, "/w/" + w.Code + "/present": 200, "/static/embed.go": 404,
 		"/w/" + w.Code + "/": 200, "/w/" + w.Code + "/present/": 200, // a trailing slash redirects
 	} {
 		if status, _, _ := s.do(t, "GET", path, "", nil); status != want {
 			t.Errorf("GET %s: %d, want %d", path, status, want)
 		}
 	}
-	_, metrics, _ := s.do(t, "GET", "/metrics", "", nil)
+	// /metrics and pprof answer on the admin listener only (issue 12: not to anyone).
+	metrics := adminGet(t, s, "/metrics")
+	if idx := adminGet(t, s, "/debug/pprof/"); !strings.Contains(string(idx), "goroutine") {
+		t.Errorf("admin /debug/pprof/ lacks the profiles: %.200s", idx)
+	}
 	if !strings.Contains(string(metrics), "arena_connections 3") {
 		t.Errorf("metrics do not count 3 connections:\n%.400s", metrics)
 	}
@@ -507,4 +511,19 @@ func TestCreateRateLimit(t *testing.T) {
 	if status := create(p, "203.0.113.8"); status != 201 {
 		t.Errorf("behind a trusted proxy, another client: %d, want 201", status)
 	}
+}
+
+// adminGet reads path from the test server's admin listener and wants 200.
+func adminGet(t *testing.T, s *testServer, path string) []byte {
+	t.Helper()
+	resp, err := http.Get(s.admin + path)
+	if err != nil {
+		t.Fatalf("admin %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("admin %s: %d", path, resp.StatusCode)
+	}
+	return b
 }

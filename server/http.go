@@ -4,9 +4,12 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/redis/go-redis/v9"
 	"golang.org/x/time/rate"
 
 	"github.com/arena-workshop/arena/hub"
@@ -36,14 +40,27 @@ const (
 const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
 type server struct {
-	cfg  config
-	hub  *hub.Hub
-	log  *slog.Logger
-	echo *echo.Echo
+	cfg     config
+	hub     *hub.Hub
+	log     *slog.Logger
+	echo    *echo.Echo
+	guesses guessLimiter
+	closers []func() error // run calls them when it stops
 }
 
-func newServer(cfg config, h *hub.Hub, log *slog.Logger) *server {
-	s := &server{cfg: cfg, hub: h, log: log, echo: echo.New()}
+func newServer(cfg config, h *hub.Hub, log *slog.Logger) (*server, error) {
+	s := &server{cfg: cfg, hub: h, log: log, echo: echo.New(), guesses: newLocalGuesses(time.Now)}
+	if cfg.RedisURL != "" {
+		// Its own small pool: a lookup's count must not wait behind the engine's commits.
+		opt, err := redis.ParseURL(cfg.RedisURL)
+		if err != nil {
+			return nil, fmt.Errorf("--redis-url: %w", err)
+		}
+		opt.PoolSize, opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = 4, time.Second, time.Second, time.Second
+		rdb := redis.NewClient(opt)
+		s.guesses = &redisGuesses{rdb: rdb, prefix: cfg.RedisPrefix, log: log}
+		s.closers = append(s.closers, rdb.Close)
+	}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
@@ -72,14 +89,13 @@ func newServer(cfg config, h *hub.Hub, log *slog.Logger) *server {
 	api := e.Group("/api", middleware.BodyLimit(maxBody))
 	api.POST("/workshops", s.createWorkshop, createLimiter())
 	api.GET("/workshops/:code", s.getWorkshop)
-	api.DELETE("/workshops/:code", s.deleteWorkshop)
+	api.DELETE("/workshops/:code", s.audited("workshop.deleted", s.deleteWorkshop))
 	api.GET("/workshops/:code/qr.svg", s.qr)
-	api.GET("/workshops/:code/export", s.exportWorkshop)
+	api.GET("/workshops/:code/export", s.audited("workshop.exported", s.exportWorkshop))
 	e.GET("/api/workshops/:code/ws", s.websocket) // no body or response-wrapping middleware
 
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.ready)
-	e.GET("/metrics", echo.WrapHandler(s.metrics()))
 
 	pages, _ := fs.Sub(static.FS, ".")
 	page := func(name string) echo.HandlerFunc {
@@ -105,7 +121,14 @@ func newServer(cfg config, h *hub.Hub, log *slog.Logger) *server {
 		w.Header().Set("Cache-Control", "no-cache")
 		assets.ServeHTTP(w, r)
 	})))
-	return s
+	return s, nil
+}
+
+// close releases what newServer opened.
+func (s *server) close() {
+	for _, f := range s.closers {
+		f()
+	}
 }
 
 func (s *server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
@@ -141,13 +164,25 @@ func canonicalCode(raw string) (string, bool) {
 	return b.String(), true
 }
 
-// resolve finds the workshop of the :code parameter or answers 404.
+// resolve finds the workshop of the :code parameter or answers 404; a client address
+// that looked up too many codes that do not exist answers 429 with Retry-After
+// (guess.go), whether or not this code exists.
 func (s *server) resolve(c echo.Context) (hub.Meta, error) {
 	code, ok := canonicalCode(c.Param("code"))
 	if !ok {
 		return hub.Meta{}, hub.ErrNotFound
 	}
-	return s.hub.Engine().Resolve(c.Request().Context(), code)
+	ctx, addr := c.Request().Context(), c.RealIP()
+	if ok, retry := s.guesses.take(ctx, addr); !ok {
+		secs := int(math.Ceil(retry.Seconds()))
+		c.Response().Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
+		return hub.Meta{}, session.Errorf(session.CodeRateLimited, "too many codes that do not exist were tried from this address; try again in %d s", max(secs, 1))
+	}
+	m, err := s.hub.Engine().Resolve(ctx, code)
+	if err == nil {
+		s.guesses.found(ctx, addr)
+	}
+	return m, err
 }
 
 type links struct {
@@ -194,6 +229,7 @@ func (s *server) createWorkshop(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.audit(c, "workshop.created", "workshop", st.Code, "id", st.ID)
 	base := "/w/" + st.Code
 	return c.JSON(http.StatusCreated, createdBody{
 		ID: st.ID, Code: st.Code, Title: st.Title, Locale: st.Locale, FacilitatorToken: token,

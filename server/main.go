@@ -37,9 +37,13 @@ func main() {
 	}
 }
 
+// listening is where a started server listens: the public address and the admin one
+// ("" when off).
+type listening struct{ Addr, Admin string }
+
 // run starts Arena and serves until ctx ends, then stops gracefully. When ready is not
-// nil it receives the listening address (tests start the server on :0).
-func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, ready chan<- string) error {
+// nil it receives the listening addresses (tests start the server on :0).
+func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, ready chan<- listening) error {
 	cfg, err := parseConfig(args, getenv, stderr)
 	if err != nil {
 		return err
@@ -53,16 +57,35 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return err
 	}
 	h := hub.New(eng, log)
-	srv := newServer(cfg, h, log)
+	srv, err := newServer(cfg, h, log)
+	if err != nil {
+		eng.Close()
+		return err
+	}
+	defer srv.close()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		eng.Close()
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
-	log.Info("arena listening", "addr", ln.Addr().String(), "engine", engName)
+	at := listening{Addr: ln.Addr().String()}
+	var adminSrv *http.Server
+	if cfg.AdminAddr != "" {
+		aln, err := net.Listen("tcp", cfg.AdminAddr)
+		if err != nil {
+			ln.Close()
+			eng.Close()
+			return fmt.Errorf("listen %s (--admin-addr): %w", cfg.AdminAddr, err)
+		}
+		at.Admin = aln.Addr().String()
+		adminSrv = &http.Server{Handler: srv.adminHandler(), ReadHeaderTimeout: readHeaderTimeout}
+		go adminSrv.Serve(aln) // ends when adminSrv is closed below
+		defer adminSrv.Close()
+	}
+	log.Info("arena listening", "addr", at.Addr, "admin", at.Admin, "engine", engName)
 	if ready != nil {
-		ready <- ln.Addr().String()
+		ready <- at
 	}
 	janitorCtx, stopJanitor := context.WithCancel(ctx)
 	janitorDone := make(chan struct{})

@@ -13,15 +13,17 @@ import (
 
 // live is a tally, ballot, estimate or estimates message.
 type live struct {
-	Type    string          `json:"type"`
-	RoundID string          `json:"roundId"`
-	Voters  int             `json:"voters"`
-	Tally   map[string]int  `json:"tally"`
-	Mine    json.RawMessage `json:"mine"`
-	Left    int             `json:"left"`
-	ActorID string          `json:"actorId"`
-	N       int             `json:"n"`
-	Imp     *session.Stat   `json:"importance"`
+	Type    string                                 `json:"type"`
+	RoundID string                                 `json:"roundId"`
+	Voters  int                                    `json:"voters"`
+	Tally   map[string]int                         `json:"tally"`
+	Mine    json.RawMessage                        `json:"mine"`
+	Left    int                                    `json:"left"`
+	ActorID string                                 `json:"actorId"`
+	N       int                                    `json:"n"`
+	Imp     *session.Stat                          `json:"importance"`
+	Actors  int                                    `json:"actors"`
+	Counts  map[string]session.ParticipantProgress `json:"counts"`
 }
 
 func asLive(tb testing.TB, m msg) live {
@@ -37,7 +39,7 @@ func asLive(tb testing.TB, m msg) live {
 func (c *client) expectLive(what string, match func(live) bool) live {
 	c.tb.Helper()
 	m := c.waitFor(what, func(m msg) bool {
-		if m.Type != "tally" && m.Type != "ballot" && m.Type != "estimates" && m.Type != "estimate" {
+		if m.Type != "tally" && m.Type != "ballot" && m.Type != "estimates" && m.Type != "estimate" && m.Type != "progress" {
 			return false
 		}
 		var l live
@@ -181,6 +183,58 @@ func testVoteRound(t *testing.T, srvs []*testServer) {
 	late := connect(t, at(1), w.Code, map[string]any{"role": "participant", "participantToken": ps[1].you.ParticipantToken})
 	late.expectLive("spread after reconnect", func(l live) bool { return l.Type == "estimates" && l.N == 2 })
 	late.expectLive("own estimate after reconnect", func(l live) bool { return l.Type == "estimate" && bytes.Contains(l.Mine, []byte(`"dependency":1`)) })
+}
+
+// Who is done: every connection, the projector included, is told per participant how many
+// actors it rated (all three numbers) and placed, on one instance and across two; an actor
+// removed no longer counts, and a newcomer gets the current counts in its welcome.
+func TestProgress(t *testing.T) {
+	t.Run("local", func(t *testing.T) {
+		testProgress(t, []*testServer{startServer(t, "")})
+	})
+	t.Run("redis", func(t *testing.T) {
+		url := needRedis(t)
+		testProgress(t, startInstances(t, 2, url, redisPrefix(t, url)))
+	})
+}
+
+func testProgress(t *testing.T, srvs []*testServer) {
+	at := func(i int) *testServer { return srvs[i%len(srvs)] }
+	w := at(0).create(t, "Wie is klaar")
+	fac := connect(t, at(0), w.Code, map[string]any{"role": "participant", "name": "Fien", "facilitatorToken": w.FacilitatorToken})
+	viewer := connect(t, at(1), w.Code, map[string]any{"role": "viewer"})
+	p0 := connect(t, at(0), w.Code, map[string]any{"role": "participant", "name": "Ahmed"})
+	p1 := connect(t, at(1), w.Code, map[string]any{"role": "participant", "name": "Lien"})
+	a := fac.mustOp("actor.add", map[string]any{"name": "OCMW"}).ID
+	b := fac.mustOp("actor.add", map[string]any{"name": "School"}).ID
+	pid0, pid1 := p0.you.ParticipantID, p1.you.ParticipantID
+
+	p0.mustOp("estimate.set", map[string]any{"actorId": a, "importance": 4, "replaceability": 2, "dependency": 3})
+	p0.mustOp("estimate.set", map[string]any{"actorId": b, "importance": 1}) // not all three: not rated
+	p1.mustOp("estimate.set", map[string]any{"actorId": b, "form": map[string]int{"interests": 10, "factualDecisions": 20, "formalDecisions": 30, "resources": 40, "engagement": 50, "identification": 60}})
+	want := func(l live) bool {
+		return l.Type == "progress" && l.Actors == 2 && l.Counts[pid0] == (session.ParticipantProgress{Rated: 1}) &&
+			l.Counts[pid1] == (session.ParticipantProgress{Placed: 1})
+	}
+	for _, c := range []*client{viewer, fac, p0, p1} {
+		l := c.expectLive("progress after three estimates", want)
+		if len(l.Counts) != 2 {
+			t.Errorf("%s: progress of %d participants, want 2: %+v", c.you.Name, len(l.Counts), l.Counts)
+		}
+	}
+	late := connect(t, at(1), w.Code, map[string]any{"role": "viewer"})
+	late.expectLive("progress in the welcome", want)
+
+	fac.mustOp("actor.remove", map[string]any{"id": a})
+	for _, c := range []*client{viewer, late, p1} {
+		c.expectLive("progress after the rated actor left", func(l live) bool {
+			_, has0 := l.Counts[pid0]
+			return l.Type == "progress" && l.Actors == 1 && !has0 && l.Counts[pid1] == (session.ParticipantProgress{Placed: 1})
+		})
+	}
+	if m := p0.op("estimate.set", map[string]any{"actorId": a, "importance": 2}); m.Code != "not_found" {
+		t.Errorf("estimate of a removed actor: %s %s", m.Type, m.Code)
+	}
 }
 
 // The facilitator's export: json, csv and md; named rounds show who voted for what,

@@ -7,9 +7,10 @@ package session
 type ProgressMessage struct {
 	Type   string `json:"type"`   // always "progress"
 	Actors int    `json:"actors"` // actors in the table now
-	// By holds, per participant (role participant) who answered for at least one actor,
-	// how many actors it rated and placed; absent means none.
-	By map[string]ParticipantProgress `json:"by"`
+	// Counts holds, per participant (role participant) who answered for at least one
+	// actor, how many actors it rated and placed; absent means none. (Not "by": that is
+	// an event's author, a string.)
+	Counts map[string]ParticipantProgress `json:"counts"`
 }
 
 // ParticipantProgress is one participant's part of a ProgressMessage.
@@ -27,7 +28,7 @@ func (e Estimate) Rated() bool {
 // est (actor → participant → estimate, folded through merges as FoldEstimates does).
 // Estimates of actors that left, and of the facilitator, do not count.
 func Progress(s *State, est map[string]map[string]Estimate) ProgressMessage {
-	m := ProgressMessage{Type: "progress", Actors: len(s.Actors), By: map[string]ParticipantProgress{}}
+	m := ProgressMessage{Type: "progress", Actors: len(s.Actors), Counts: map[string]ParticipantProgress{}}
 	for _, p := range s.Participants {
 		if p.Role != RoleParticipant {
 			continue
@@ -43,7 +44,7 @@ func Progress(s *State, est map[string]map[string]Estimate) ProgressMessage {
 			}
 		}
 		if pp != (ParticipantProgress{}) {
-			m.By[p.ID] = pp
+			m.Counts[p.ID] = pp
 		}
 	}
 	return m

@@ -45,13 +45,13 @@ func TestProgress(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := session.Progress(s, tt.est())
-			if got.Type != "progress" || got.Actors != len(ids) || !reflect.DeepEqual(got.By, tt.want) {
+			if got.Type != "progress" || got.Actors != len(ids) || !reflect.DeepEqual(got.Counts, tt.want) {
 				t.Errorf("Progress = %+v; want %d actors, by %+v", got, len(ids), tt.want)
 			}
 		})
 	}
 	b, _ := json.Marshal(session.Progress(s, map[string]map[string]session.Estimate{ids[0]: every(full)}))
-	if want := `{"type":"progress","actors":` + strconv.Itoa(len(ids)) + `,"by":{"` + idP1 + `":{"rated":1,"placed":0}}}`; string(b) != want {
+	if want := `{"type":"progress","actors":` + strconv.Itoa(len(ids)) + `,"counts":{"` + idP1 + `":{"rated":1,"placed":0}}}`; string(b) != want {
 		t.Errorf("encoded %s; want %s", b, want)
 	}
 }

@@ -44,6 +44,9 @@ func cleanText(field, s string, max int, multiline, required bool) (string, erro
 			return "", invalid(field, "%s holds a control of text direction", field)
 		}
 	}
+	if !multiline {
+		s = stripFormat(s)
+	}
 	if n := utf8.RuneCountInString(s); n > max {
 		return "", invalid(field, "%s is %d characters long; at most %d allowed", field, n, max)
 	}
@@ -62,6 +65,48 @@ func cleanText(field, s string, max int, multiline, required bool) (string, erro
 // the joiners of emoji sequences stay allowed.
 func directionControl(r rune) bool {
 	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
+}
+
+// stripFormat drops the invisible format characters (Unicode category Cf: zero-width
+// space and non-joiner, soft hyphen, byte order mark, word joiner, the marks of text
+// direction) from a one-line text, inside as well as at the ends, so that two names that
+// look alike on the projector are the same text. What emoji need stays: a zero-width
+// joiner between two pictographs (👩‍🦰) and the tag characters of a flag after U+1F3F4.
+func stripFormat(s string) string {
+	if !strings.ContainsFunc(s, isFormat) {
+		return s
+	}
+	rs := []rune(s)
+	out := rs[:0:0]
+	for i, r := range rs {
+		switch {
+		case !isFormat(r):
+		case r == 0x200D && i > 0 && i+1 < len(rs) && pictograph(rs[i+1]) && pictograph(lastBase(rs[:i])):
+		case r >= 0xE0020 && r <= 0xE007F && i > 0 && (rs[i-1] == 0x1F3F4 || rs[i-1] >= 0xE0020 && rs[i-1] <= 0xE007F):
+		default:
+			continue
+		}
+		out = append(out, r)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func isFormat(r rune) bool { return unicode.Is(unicode.Cf, r) }
+
+// lastBase is the last rune of rs before any variation selector or skin-tone modifier.
+func lastBase(rs []rune) rune {
+	for i := len(rs) - 1; i >= 0; i-- {
+		if r := rs[i]; !(r == 0xFE0F || r == 0xFE0E || r >= 0x1F3FB && r <= 0x1F3FF) {
+			return r
+		}
+	}
+	return 0
+}
+
+// pictograph approximates Extended_Pictographic: the other symbols (emoji, dingbats) and
+// the planes of emoji.
+func pictograph(r rune) bool {
+	return unicode.Is(unicode.So, r) || r >= 0x1F000 && r <= 0x1FAFF
 }
 
 // shows reports whether r leaves a mark on screen: not a space, not a format character

@@ -38,6 +38,7 @@ import (
 
 type config struct {
 	url         string
+	metricsURL  string   // the admin listener of the first instance (/metrics)
 	urls        []string // url split on commas: client i dials urls[i % len]
 	clients     int
 	drivers     int
@@ -56,6 +57,7 @@ type config struct {
 
 func main() {
 	var cfg config
+	flag.StringVar(&cfg.metricsURL, "metrics", "http://127.0.0.1:9091", "base URL of the first instance's admin listener (its --admin-addr), where /metrics answers")
 	flag.StringVar(&cfg.url, "url", "http://127.0.0.1:8080", "base URL of a running Arena; several, separated by commas, spread the clients over instances (the workshop is made on the first)")
 	flag.IntVar(&cfg.clients, "clients", 500, "websocket clients in the workshop, drivers included")
 	flag.IntVar(&cfg.drivers, "drivers", 60, "participant connections that send the ops (each may send 20 ops/s)")
@@ -491,7 +493,7 @@ func run(cfg config, out io.Writer) (bool, error) {
 		return false, fmt.Errorf("the clients did not all reach seq %d after setup", setupSeq)
 	}
 	time.Sleep(2 * time.Second) // the rate limiters refill, presence settles
-	before := metrics(cfg.url)
+	before := metrics(cfg.metricsURL)
 	cpu0 := cpuTime()
 
 	// Drive: driver i sends every drivers/rate seconds, offset by i/rate.
@@ -565,7 +567,7 @@ collect:
 	caughtUp := waitSeq(clients, finalSeq, max(cfg.drain-time.Since(sendDone), time.Second))
 	lastArrival := time.Since(sendDone)
 	cpu := cpuTime() - cpu0
-	after := metrics(cfg.url)
+	after := metrics(cfg.metricsURL)
 	stopping.Store(true)
 	cancel()
 	for _, c := range clients {

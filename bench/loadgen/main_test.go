@@ -94,7 +94,13 @@ func TestRun(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	cmd := exec.Command(bin, "--addr", addr, "--data-dir", filepath.Join(dir, "data"), "--log-level", "warn")
+	la, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := la.Addr().String()
+	la.Close()
+	cmd := exec.Command(bin, "--addr", addr, "--admin-addr", admin, "--data-dir", filepath.Join(dir, "data"), "--log-level", "warn")
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -114,7 +120,7 @@ func TestRun(t *testing.T) {
 	for _, impl := range []string{"lean", "coder"} {
 		t.Run(impl, func(t *testing.T) {
 			stopping.Store(false)
-			cfg := config{url: base, clients: 12, drivers: 4, rate: 40, duration: time.Second, actors: 3, role: "viewer",
+			cfg := config{url: base, metricsURL: "http://" + admin, clients: 12, drivers: 4, rate: 40, duration: time.Second, actors: 3, role: "viewer",
 				dialConc: 12, drain: 5 * time.Second, readLimit: 8 << 20, ws: impl}
 			if err := validate(&cfg); err != nil {
 				t.Fatal(err)
