@@ -3,10 +3,13 @@ package e2e
 import (
 	"fmt"
 	"maps"
+	"net/http"
 	"os"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // stageMeasure is what the projector's stage shows, measured in the browser once its fit has
@@ -237,5 +240,47 @@ func TestProjectorFixes(t *testing.T) {
 		time.Sleep(time.Second)
 	}
 	fac.waitFor("the ended timer gone from the console too", `[...document.querySelectorAll('.countdown')].every((e) => e.hidden)`)
+	checkClean(t, pr)
+}
+
+// TestProjectorViews: the facilitator's projector.set chooses what the projector shows. A view
+// whose module is not there (map.js, guide.js before they land) falls back to the table, with
+// no exception; one that is there shows, the table beside it for "both". The projector's own
+// strings exist in both languages.
+func TestProjectorViews(t *testing.T) {
+	r := newStepsRoom(t, "Weergaven", 60*time.Second)
+	fo := r.facilitatorOps()
+	addExampleActors(fo, 3)
+	fo.op("step.set", map[string]any{"step": 2})
+	pr := r.projector(projectorHD)
+	pr.waitFor("the table", `document.querySelectorAll('#arena-table tbody tr').length === 3`)
+	eval[chromedp.Void](pr, `void import('/static/js/i18n-present.js').then((m) => { window.arenaPresentDicts = m.dictionaries; })`)
+	pr.waitFor("the projector's dictionaries", `window.arenaPresentDicts`)
+	if got := eval[[]string](pr, `(() => { const d = window.arenaPresentDicts, out = []; for (const [a, b] of [['nl', 'en'], ['en', 'nl']]) for (const [k, v] of Object.entries(d[a])) { if (!(k in d[b])) out.push(b + ' lacks ' + k); if (!v) out.push(a + ' has an empty ' + k); } if (Object.keys(d.nl).length < 20) out.push('only ' + Object.keys(d.nl).length + ' strings'); return out; })()`); len(got) > 0 {
+		t.Errorf("i18n-present.js: %v", got)
+	}
+	has := func(module string) bool {
+		resp, err := http.Get(r.srv.base + "/static/js/" + module)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}
+	for _, c := range []struct{ view, module string }{{"map", "map.js"}, {"both", "map.js"}, {"guide", "guide.js"}, {"table", ""}} {
+		if m := fo.try("projector.set", map[string]any{"view": c.view}); m["type"] != "ack" {
+			t.Fatalf("projector.set %s: %v", c.view, m)
+		}
+		want := c.view
+		if c.module != "" && !has(c.module) {
+			want = "table" // not there yet: the table stays
+		}
+		pr.waitFor("the "+want+" view", `document.querySelector('.present-stage')?.dataset.view === `+js(want)+` && document.querySelector('.present-stage').dataset.settled === 'true'`)
+		table := eval[bool](pr, `!!document.getElementById('arena-table')?.getClientRects().length`)
+		if (want == "table" || want == "both") != table {
+			t.Errorf("view %s (shown: %s): the table visible = %v", c.view, want, table)
+		}
+		t.Logf("projector.set %s: the projector shows %s", c.view, want)
+	}
 	checkClean(t, pr)
 }

@@ -149,7 +149,7 @@ function projectorView({ store, status }, summary) {
       replace(root,
         h('div', { class: 'present' },
           h('header', { class: 'present-head' },
-            h('div', { class: 'head-text' }, title, stepTitle, progressSlot),
+            h('div', { class: 'head-text' }, title, h('div', { class: 'step-row' }, stepTitle, progressSlot)),
             timer.el,
             h('div', { class: 'head-side' }, status.el, langToggle())),
           stageBox,
