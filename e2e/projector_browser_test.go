@@ -36,7 +36,7 @@ const measureStageJS = `(() => {
 	if (s.scrollWidth > s.clientWidth + 1) out.overflow.push('the stage overflows sideways: ' + s.scrollWidth + ' > ' + s.clientWidth);
 	if (s.scrollHeight > s.clientHeight + 1) out.overflow.push('the stage overflows downwards: ' + s.scrollHeight + ' > ' + s.clientHeight);
 	let body = Infinity;
-	for (const c of s.querySelectorAll('th, td')) {
+	for (const c of s.querySelectorAll('th, td, .bar-name')) {
 		if (c.closest('[hidden]')) continue;
 		if (c.scrollWidth > c.clientWidth + 1) out.overflow.push('cell "' + c.textContent.slice(0, 40) + '" sticks out: ' + c.scrollWidth + ' > ' + c.clientWidth);
 		if (c.tagName === 'TD' && c.textContent.trim()) body = Math.min(body, parseFloat(getComputedStyle(c).fontSize));

@@ -57,7 +57,7 @@ export function stageFitter(stage, current) {
     stage.style.setProperty('--fit', scale.toFixed(3));
     if (stage.scrollHeight > stage.clientHeight + 1) return false;
     if (stage.scrollWidth > stage.clientWidth + 1) return false;
-    for (const c of stage.querySelectorAll('th, td')) {
+    for (const c of stage.querySelectorAll('th, td, .bar-name')) {
       if (c.scrollWidth > c.clientWidth + 1) return false;
     }
     return brokenWord(stage) === null;
