@@ -47,6 +47,53 @@ function optional(name) {
 
 const VIEWS = ['table', 'map', 'both', 'guide'];
 
+/**
+ * addonViews holds what other modules add to the projector (map.js, guide.js, progress.js),
+ * loaded on first use; onLoad is called when one arrives. view(want, step) answers the map's
+ * or the guide's view (the guide built once per step), or null while its module is not there;
+ * progress(step) keeps the progress line in slot; reset() builds them again (a new language).
+ */
+function addonViews(store, slot, onLoad) {
+  const modules = {};
+  let other = null; // {key, view}
+  let progress = null; // {step, line}
+  for (const name of ['map', 'guide', 'progress']) {
+    optional(name).then((m) => {
+      modules[name] = m;
+      if (m) onLoad();
+    });
+  }
+  return {
+    view(want, step) {
+      const kind = want === 'guide' ? 'guide' : 'map';
+      const key = kind === 'guide' ? `guide:${step}` : 'map';
+      if (other?.key === key) return other.view;
+      const m = modules[kind];
+      const view = kind === 'guide' ? m?.guideView?.(store) : m?.arenaMap?.(store, { place: 'projector' });
+      if (!view) return null;
+      other = { key, view };
+      return view;
+    },
+    progress(step) {
+      const m = modules.progress;
+      if (!m?.progressLine || step < 2) {
+        slot.replaceChildren();
+        progress = null;
+        return;
+      }
+      if (progress?.step !== step) {
+        progress = { step, line: m.progressLine(store, step, { names: false }) };
+        slot.replaceChildren(progress.line.el);
+      }
+      progress.line.update();
+    },
+    reset() {
+      other = null;
+      progress = null;
+    },
+  };
+}
+
 function projectorView({ store, status }, summary) {
   const code = summary.code;
   const title = h('h1', { class: 'ws-title' });
@@ -66,34 +113,12 @@ function projectorView({ store, status }, summary) {
   const stageBox = h('main', { class: 'present-stage', dataset: { view: 'table', settled: 'false' } }, stage.el, side);
   const fitter = stageFitter(stageBox, () => (shownView === 'table' || shownView === 'both' ? stage.current() : null));
 
-  // The other views (map, guide): built once per view and step from their modules, loaded on
-  // first use. shownView is what the stage shows now: the wanted view once its module is in.
-  let shownView = 'table';
-  let other = null; // {key, view}
-  let progress = null; // {step, line}
-  const modules = {};
-  for (const name of ['map', 'guide', 'progress']) {
-    optional(name).then((m) => {
-      modules[name] = m;
-      if (m && timer) render();
-    });
-  }
-  // otherView answers the map's or the guide's view, built once (the guide once per step),
-  // or null while its module is not there.
-  function otherView(want, step) {
-    const kind = want === 'guide' ? 'guide' : 'map';
-    const key = kind === 'guide' ? `guide:${step}` : 'map';
-    if (other?.key === key) return other.view;
-    const m = modules[kind];
-    const view = kind === 'guide' ? m?.guideView?.(store) : m?.arenaMap?.(store, { place: 'projector' });
-    if (!view) return null;
-    other = { key, view };
-    return view;
-  }
+  let shownView = 'table'; // what the stage shows now: the wanted view once its module is in
+  const addons = addonViews(store, progressSlot, () => timer && render());
   function showView(step) {
     let want = store.state.projector;
     if (!VIEWS.includes(want)) want = 'table';
-    const extra = want === 'table' ? null : otherView(want, step);
+    const extra = want === 'table' ? null : addons.view(want, step);
     shownView = extra ? want : 'table';
     stageBox.dataset.view = shownView;
     stage.el.hidden = shownView === 'map' || shownView === 'guide';
@@ -104,19 +129,6 @@ function projectorView({ store, status }, summary) {
       side.replaceChildren();
     }
     side.hidden = !extra;
-  }
-  function showProgress(step) {
-    const m = modules.progress;
-    if (!m?.progressLine || step < 2) {
-      progressSlot.replaceChildren();
-      progress = null;
-      return;
-    }
-    if (progress?.step !== step) {
-      progress = { step, line: m.progressLine(store, step, { names: false }) };
-      progressSlot.replaceChildren(progress.line.el);
-    }
-    progress.line.update();
   }
 
   function render() {
@@ -130,7 +142,7 @@ function projectorView({ store, status }, summary) {
     stage.update(s.step);
     root.firstElementChild?.setAttribute('data-step', String(s.step));
     showView(s.step);
-    showProgress(s.step);
+    addons.progress(s.step);
     fitter.request();
   }
 
@@ -140,8 +152,7 @@ function projectorView({ store, status }, summary) {
     rebuild() {
       status.refresh();
       stage.reset();
-      other = null;
-      progress = null;
+      addons.reset();
       timer = countdown(store);
       setText(title, summary.title);
       setText(online, t('online', { n: 0 }));
