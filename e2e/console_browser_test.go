@@ -73,3 +73,77 @@ func TestConsoleProgress(t *testing.T) {
 	fac.waitFor("no line at step 6", line+` === null || `+line+`.hidden`)
 	checkClean(t, fac)
 }
+
+// clippedSelects answers, for every select under root, the option texts wider than the box
+// the select shows them in (its width less its padding and the arrow): "eerder groo".
+const clippedSelects = `((root) => {
+	const out = [];
+	const probe = document.createElement('span');
+	probe.style.cssText = 'position:absolute;visibility:hidden;white-space:pre;left:-9999px;top:0';
+	document.body.appendChild(probe);
+	for (const sel of document.querySelectorAll(root + ' select')) {
+		const cs = getComputedStyle(sel);
+		probe.style.font = cs.font;
+		probe.style.letterSpacing = cs.letterSpacing;
+		const room = sel.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 16;
+		for (const o of sel.options) {
+			probe.textContent = o.textContent;
+			if (probe.scrollWidth > room) out.push(o.textContent + ' (' + probe.scrollWidth + ' > ' + Math.round(room) + ')');
+		}
+	}
+	probe.remove();
+	return [...new Set(out)];
+})`
+
+// TestConsoleCompact: at 1366x768 the console's step-2 table shows several actors above the
+// fold with no select cutting its text short, and on a 360 px phone eight actors' cards
+// take well under half the height they took (4,700 px).
+func TestConsoleCompact(t *testing.T) {
+	r := newStepsRoom(t, "Compact", 90*time.Second)
+	fac := r.console("Fien", consoleVP)
+	fo := r.facilitatorOps()
+	ids := addExampleActors(fo, 8)
+	others := []*opsClient{
+		dialOps(t, r.ctx, r.srv.base, r.code, map[string]any{"role": "participant", "name": "Ann"}),
+		dialOps(t, r.ctx, r.srv.base, r.code, map[string]any{"role": "participant", "name": "Bob"}),
+	}
+	for i, o := range others {
+		for j, id := range ids {
+			o.op("estimate.set", map[string]any{"actorId": id, "importance": 1 + (i+j)%4, "replaceability": 1 + (j+i*2)%4, "dependency": 4 - j%3})
+		}
+	}
+	fo.op("step.set", map[string]any{"step": 2})
+	fac.waitFor("the table with spreads", `document.querySelectorAll('#arena-edit-table .actor-row').length === 8 && document.querySelector('#arena-edit-table .spread-slot *')`)
+	above := eval[int](fac, `(() => { window.scrollTo(0, 0); return [...document.querySelectorAll('#arena-edit-table .actor-row')].filter(r => r.getBoundingClientRect().bottom <= innerHeight).length; })()`)
+	rowH := eval[float64](fac, `document.querySelector('#arena-edit-table .actor-row').getBoundingClientRect().height`)
+	clipped := eval[[]string](fac, clippedSelects+`('#arena-edit-table')`)
+	t.Log("cells of the first row (width x height of the content): " + eval[string](fac, `[...document.querySelector('#arena-edit-table .actor-row').children].map(td => td.className + ' ' + Math.round(td.getBoundingClientRect().width) + 'x' + Math.round([...td.children].reduce((h, c) => h + c.getBoundingClientRect().height, 0))).join(', ')`))
+	t.Logf("console 1366x768: %d actors above the fold, a row %.0f px high, clipped option texts: %v", above, rowH, clipped)
+	if above < 4 { // it was 1
+		t.Errorf("console 1366x768: %d actors above the fold, want at least 4", above)
+	}
+	if len(clipped) > 0 {
+		t.Errorf("console: select texts cut short: %v", clipped)
+	}
+	for _, lang := range []string{"en"} {
+		fac.do("switch to "+lang, chromedp.Click(chromedp.CSS(`.lang-btn[lang="`+lang+`"]`)))
+		fac.waitFor("the table again", `document.querySelectorAll('#arena-edit-table .actor-row').length === 8 && document.documentElement.lang === `+js(lang))
+		if c := eval[[]string](fac, clippedSelects+`('#arena-edit-table')`); len(c) > 0 {
+			t.Errorf("console (%s): select texts cut short: %v", lang, c)
+		}
+	}
+
+	ph := r.phone("Cor", 0)
+	ph.waitFor("the cards", `document.querySelectorAll('.arena-phone .actor-card').length === 8`)
+	cards := eval[float64](ph, `(() => { const c = document.querySelector('.arena-phone .actor-cards'); return c.getBoundingClientRect().height; })()`)
+	// Open every card to measure its selects as someone filling them in sees them.
+	phClipped := eval[[]string](ph, `(() => { for (const d of document.querySelectorAll('.arena-phone .card-more')) d.open = true; return 0; })()`+` || `+clippedSelects+`('.arena-phone')`)
+	t.Logf("phone 360 px: 8 actor cards take %.0f px, clipped option texts: %v", cards, phClipped)
+	if cards > 2000 {
+		t.Errorf("phone: 8 cards take %.0f px, want under 2000 (it was 4,700)", cards)
+	}
+	if len(phClipped) > 0 {
+		t.Errorf("phone: select texts cut short: %v", phClipped)
+	}
+	checkClean(t, fac, ph)
+}
