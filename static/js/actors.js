@@ -68,6 +68,7 @@ function actorEditor(actor, layout, conn, { onRemove, onMerge, store } = {}) {
   const spreads = store ? { importance: h('div', { class: 'spread-slot' }), replaceability: h('div', { class: 'spread-slot' }), dependency: h('div', { class: 'spread-slot' }) } : {};
 
   let el;
+  let summary = null; // a card's folded summary
   const c = controls;
   if (layout === 'row') {
     el = h('tr', { class: 'actor-row', dataset: { id } },
@@ -75,21 +76,27 @@ function actorEditor(actor, layout, conn, { onRemove, onMerge, store } = {}) {
       h('td', { class: 'col-cat' }, c.category),
       h('td', { class: 'col-resources' }, c.resources),
       h('td', { class: 'col-imp' }, c.importance, spreads.importance),
-      h('td', { class: 'col-replace' }, c.replaceability, spreads.replaceability, c.replaceableBy),
+      h('td', { class: 'col-replace' }, h('div', { class: 'replace-pair' }, h('div', null, c.replaceability, spreads.replaceability), c.replaceableBy)),
       h('td', { class: 'col-dep' }, c.dependency, spreads.dependency),
       h('td', { class: 'col-rank' }, rank),
       (remove || merge) && h('td', { class: 'col-remove' }, h('div', { class: 'row-actions' }, merge, remove)));
   } else {
     const labelled = (key, ...extra) => h('label', { class: `card-field card-${key}` }, h('span', { class: 'field-label' }, t(FIELDS.find((f) => f.key === key).label)), c[key], extra);
-    el = h('article', { class: 'actor-card', dataset: { id } },
-      h('div', { class: 'card-head' }, c.name, rank),
+    // The fields fold under a one-line summary, so eight actors are not metres of cards; a
+    // new actor with nothing filled in yet starts open.
+    summary = h('span', { class: 'card-summary-text' });
+    const more = h('details', { class: 'card-more', open: !analysed(actor) },
+      h('summary', { class: 'card-summary' }, summary),
       labelled('category'),
       labelled('resources'),
       h('div', { class: 'card-grid' },
         labelled('importance'),
         labelled('dependency'),
         labelled('replaceability'),
-        h('label', { class: 'card-field card-replaceableBy' }, h('span', { class: 'field-label' }, t('actor.replaceableBy')), c.replaceableBy)),
+        h('label', { class: 'card-field card-replaceableBy' }, h('span', { class: 'field-label' }, t('actor.replaceableBy')), c.replaceableBy)));
+    el = h('article', { class: 'actor-card', dataset: { id } },
+      h('div', { class: 'card-head' }, c.name, rank),
+      more,
       remove && h('div', { class: 'card-actions' }, remove));
   }
 
@@ -105,6 +112,7 @@ function actorEditor(actor, layout, conn, { onRemove, onMerge, store } = {}) {
       // The row's buttons name their actor for a screen reader ("Remove" five times does not).
       remove?.setAttribute('aria-label', t('actor.removeNamed', { name: a.name }));
       merge?.setAttribute('aria-label', t('merge.buttonNamed', { name: a.name }));
+      if (summary) setText(summary, cardSummary(a));
       setText(rank, a.rank > 0 ? `#${a.rank}` : '');
       rank.title = a.rank > 0 ? `${t('actor.rank')}: ${a.rank}` : '';
       if (store) {
@@ -118,6 +126,20 @@ function actorEditor(actor, layout, conn, { onRemove, onMerge, store } = {}) {
       }
     },
   };
+}
+
+// analysed: whether any of the analysis beyond the name is filled in.
+const analysed = (a) => !!(a.category || a.importance || a.replaceability || a.dependency || a.resources || a.replaceableBy);
+
+// cardSummary: "kernactor · belang 4 · vervangbaar: klein · afhankelijk: groot", or a call to
+// fill it in.
+function cardSummary(a) {
+  const parts = [];
+  if (a.category) parts.push(categoryLabel(a.category));
+  if (a.importance) parts.push(t('card.importance', { n: a.importance }));
+  if (a.replaceability) parts.push(t('card.replaceability', { v: degreeLabel(a.replaceability) }));
+  if (a.dependency) parts.push(t('card.dependency', { v: degreeLabel(a.dependency) }));
+  return parts.length ? parts.join(' · ') : t('card.fillIn');
 }
 
 /**

@@ -17,6 +17,7 @@ import { consoleCorrect } from './compare.js';
 import { facilitatorTools } from './controls.js';
 import { exportBox } from './export.js';
 import { participantsPanel } from './people.js';
+import { progressSlot } from './progress.js';
 
 const STEPS = 6;
 const root = document.getElementById('app');
@@ -89,6 +90,7 @@ function consoleView({ store, conn, status }, summary, saved) {
   let people = null;
   let tools = null;
   let nav = null;
+  let progress = null;
   const stage = stepSwitcher((n) => {
     if (n === 1) return workshopEditor(store, conn);
     if (n === 2) return consoleArena(store, conn);
@@ -111,6 +113,7 @@ function consoleView({ store, conn, status }, summary, saved) {
     nav.update(s.step);
     tools.update();
     people.update();
+    progress.update(s.step);
     stage.update(s.step);
   }
 
@@ -123,6 +126,7 @@ function consoleView({ store, conn, status }, summary, saved) {
       people = participantsPanel(store, conn);
       tools = facilitatorTools(store, conn);
       nav = stepNav(conn);
+      progress = progressSlot(store, { names: true });
       setText(title, summary.title);
       const base = location.origin;
       const deviceLink = `${base}${links.facilitate(code)}#token=${encodeURIComponent(saved.get('facilitatorToken') || '')}`;
@@ -142,7 +146,7 @@ function consoleView({ store, conn, status }, summary, saved) {
             people.el,
             h('section', { class: 'side-box' }, copyField(t('fac.deviceLink'), deviceLink, t('fac.deviceLinkHint'))),
             exportBox(code, saved.get('facilitatorToken') || '')),
-          h('main', { class: 'fac-main' }, tools.el, nav.el, main)));
+          h('main', { class: 'fac-main' }, tools.el, nav.el, progress.el, main)));
       render();
     },
   };

@@ -122,7 +122,7 @@ export function participantsPanel(store, conn) {
           btn.addEventListener('click', () => remove(p));
         }
         return h('li', { class: ['person', on ? 'online' : 'offline'], dataset: { id: p.id } },
-          h('span', { class: 'dot', title: t(on ? 'fac.online' : 'fac.offline'), 'aria-label': t(on ? 'fac.online' : 'fac.offline') }),
+          h('span', { class: 'dot', role: 'img', title: t(on ? 'fac.online' : 'fac.offline'), 'aria-label': t(on ? 'fac.online' : 'fac.offline') }),
           h('span', { class: 'person-name' }, names.get(p.id)),
           p.role === 'facilitator' && h('span', { class: 'chip' }, t('fac.role.facilitator')),
           self && h('span', { class: 'muted' }, ` (${t('you')})`),

@@ -19,10 +19,12 @@ export class Store {
       tallies: new Map(), // roundId -> {voters, tally (null when hidden)}
       ballots: new Map(), // roundId -> {mine: {actorId: n}, left}
       mine: new Map(), // actorId -> this participant's own estimate (the "estimate" message)
+      progress: null, // {actors, counts: {participantId: {rated, placed}}} (progress.js)
     };
   }
 
-  // applyLive takes a tally, ballot, estimates or estimate message; it answers whether it was one.
+  // applyLive takes a tally, ballot, estimates, estimate or progress message; it answers whether
+  // it was one.
   applyLive(msg) {
     switch (msg.type) {
       case 'estimates':
@@ -36,6 +38,9 @@ export class Store {
         return true;
       case 'ballot':
         if (msg.roundId) this.live.ballots.set(msg.roundId, { mine: msg.mine || {}, left: msg.left ?? null });
+        return true;
+      case 'progress':
+        this.live.progress = { actors: msg.actors || 0, counts: msg.counts || {} };
         return true;
       default:
         return false;

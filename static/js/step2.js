@@ -103,14 +103,14 @@ export function arenaEditTable(store, conn) {
   const list = actorList('row', conn, { onRemove: (a) => removeActor(conn, a), onMerge: (a) => mergeActor(store, conn, a), store });
   const table = h('table', { class: 'arena-edit', id: 'arena-edit-table' },
     h('thead', null, h('tr', null,
-      h('th', null, t('actor.name')),
-      h('th', null, t('actor.category')),
-      h('th', null, t('actor.resources')),
-      h('th', null, t('actor.importance')),
-      h('th', null, t('actor.replaceabilityBy')),
-      h('th', null, t('actor.dependencyShort')),
-      h('th', null, t('actor.rank')),
-      h('th', null, h('span', { class: 'visually-hidden' }, t('actions'))))),
+      h('th', { class: 'col-name' }, t('actor.name')),
+      h('th', { class: 'col-cat' }, t('actor.category')),
+      h('th', { class: 'col-resources' }, t('actor.resources')),
+      h('th', { class: 'col-imp' }, t('actor.importance')),
+      h('th', { class: 'col-replace' }, t('actor.replaceabilityBy')),
+      h('th', { class: 'col-dep' }, t('actor.dependencyShort')),
+      h('th', { class: 'col-rank' }, t('actor.rank')),
+      h('th', { class: 'col-remove' }, h('span', { class: 'visually-hidden' }, t('actions'))))),
     list.el);
   const empty = h('p', { class: 'muted' }, t('actors.none'));
   const legend = spreadLegend();
