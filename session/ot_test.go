@@ -154,8 +154,7 @@ func TestTransformConverges(t *testing.T) {
 					}
 				}
 			}
-			var hear func(i int, p *replica)
-			hear = func(i int, p *replica) {
+			hear := func(i int, p *replica) {
 				c := log[heard[i]]
 				heard[i]++
 				p.version = heard[i]
