@@ -56,6 +56,7 @@ function actorEditor(actor, layout, conn, { onRemove, onMerge, store } = {}) {
       format: f.format,
       required: f.required,
       commit: (v) => conn.op('actor.update', { id, [f.key]: v }),
+      text: { conn, target: 'actor', id, field: f.key },
     });
   }
   const rank = h('span', { class: 'rank' });

@@ -248,7 +248,7 @@ export class Conn {
       case 'event':
         if (this.lastSeq === null || msg.seq <= this.lastSeq) return false; // duplicate
         if (msg.seq !== this.lastSeq + 1) return 'gap';
-        this.store.applyEvent(msg.event, msg.data);
+        this.store.applyEvent(msg.event, msg.data, msg.by);
         this.lastSeq = msg.seq;
         return true;
       case 'ack': {
@@ -307,7 +307,7 @@ export class Conn {
     } else if (Array.isArray(msg.events)) {
       for (const e of msg.events) {
         if (this.lastSeq !== null && e.seq <= this.lastSeq) continue;
-        this.store.applyEvent(e.event, e.data);
+        this.store.applyEvent(e.event, e.data, e.by);
         this.lastSeq = e.seq;
       }
     }
@@ -363,6 +363,16 @@ export class Conn {
       }
     });
     p.catch(() => {}); // handled by onOpError when the caller does not care
+    p.ref = ref;
     return p;
+  }
+
+  // cancel forgets an op that waits for its answer, so that it is not sent again (coedit.js,
+  // after a snapshot made the edit moot); its promise never settles.
+  cancel(ref) {
+    if (this.pending.delete(ref)) {
+      this.outbox = this.outbox.filter((r) => r !== ref);
+      this.pendingChanged();
+    }
   }
 }

@@ -49,7 +49,7 @@ export function criteriaEditor(store, conn) {
 
   function row(c) {
     const field = h('input', { type: 'text', class: 'criterion-text', maxLength: CRITERION_MAX, 'aria-label': t('crit.title'), autocomplete: 'off' });
-    const binding = bindField(field, { required: true, commit: (v) => conn.op('criterion.update', { id: c.id, text: v }) });
+    const binding = bindField(field, { required: true, commit: (v) => conn.op('criterion.update', { id: c.id, text: v }), text: { conn, target: 'criterion', id: c.id, field: 'text' } });
     const remove = h('button', { type: 'button', class: 'btn btn-small btn-danger criterion-remove', 'aria-label': t('crit.remove'), title: t('crit.remove') }, '✕');
     remove.addEventListener('click', () => conn.op('criterion.remove', { id: c.id }));
     return { el: h('li', { dataset: { id: c.id } }, h('div', { class: 'criterion-row' }, field, remove)), binding };

@@ -203,6 +203,7 @@ function workshopEditor(store, conn) {
     bindings[f.key] = bindField(f.el, {
       required: f.required,
       commit: (v) => conn.op('workshop.update', { [f.key]: v }),
+      text: f.key !== 'title' && { conn, target: 'workshop', field: f.key },
       onState: (s) => {
         state.dataset.state = s;
         setText(state, s === 'dirty' ? t('unsaved') : s === 'saving' ? t('saving') : s === 'saved' ? t('saved') : '');

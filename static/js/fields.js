@@ -17,16 +17,30 @@
  *                 when a refused value gave way to the shared one)
  * Returns {set(value), setEnabled(bool)}.
  */
+import { bindText } from './coedit.js';
+
 const AUTOSAVE_MS = 1000;
 
 // typing holds the send of every field typed in and not sent yet. flushEdits sends them
 // now: before the page goes away or into the background (conn.js keeps what is unsent).
 const typing = new Set();
+const coedits = new Set(); // the co-edited texts (coedit.js)
 export function flushEdits() {
   for (const send of [...typing]) send();
+  for (const b of [...coedits]) {
+    if (!b.el.isConnected && !b.binding.pending()) coedits.delete(b);
+    else b.binding.flush();
+  }
 }
 
+// With opts.text ({conn, target, id, field}) a text control is co-edited (coedit.js): what
+// two people type at once is merged character by character instead of one replacing the other.
 export function bindField(el, opts) {
+  if (opts.text && (el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && el.type === 'text'))) {
+    const binding = bindText(el, { ...opts.text, onState: opts.onState });
+    coedits.add({ el, binding });
+    return binding;
+  }
   const parse = opts.parse || ((s) => s.trim());
   const format = opts.format || ((v) => (v === null || v === undefined ? '' : String(v)));
   let server; // the value the shared state holds

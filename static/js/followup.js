@@ -42,7 +42,7 @@ function followupCard(store, actor, conn) {
     { key: 'notes', label: 'fu.notes', el: h('textarea', { class: 'fu-notes', rows: 3, maxLength: NOTES_MAX, placeholder: t('fu.notesPh') }), wide: true },
   ];
   for (const f of fields) {
-    f.binding = bindField(f.el, { parse: f.parse, format: f.format, commit: commit(f.key) });
+    f.binding = bindField(f.el, { parse: f.parse, format: f.format, commit: commit(f.key), text: f.key === 'notes' && { conn, target: 'actor', id, field: 'notes' } });
   }
   const name = h('span', { class: 'fu-name' });
   const status = h('span', { class: 'chip fu-status-chip' });

@@ -2,8 +2,11 @@
 // it forward event by event. The rules mirror session.ApplyEvent on the server, so that every
 // client reaches the same state from the same events.
 
+import { diff } from './ot.js';
+
 export class Store {
   constructor() {
+    this.textHooks = new Map(); // text key -> Set of fn(change) (coedit.js)
     this.state = null; // the snapshot, mutated in place by applyEvent
     this.you = null; // {participantId, participantToken, role, name} from welcome
     this.presence = { online: new Set(), viewers: 0 };
@@ -52,14 +55,25 @@ export class Store {
     return Date.now() + this.clockOffset;
   }
 
+  // onText calls fn with every change of the text key (PROTOCOL.md, text.edit):
+  // {edit, version, key, by}, or {reset: true} when a snapshot replaced the state. Answers
+  // the function that stops it.
+  onText(key, fn) {
+    if (!this.textHooks.has(key)) this.textHooks.set(key, new Set());
+    this.textHooks.get(key).add(fn);
+    return () => this.textHooks.get(key)?.delete(fn);
+  }
+
   reset(snapshot) {
     this.state = snapshot;
+    this.state.textVersions ||= {};
     const s = this.state;
     s.actors ||= [];
     s.criteria ||= [];
     s.rounds ||= [];
     s.participants ||= [];
     s.timer ||= null;
+    for (const fns of this.textHooks.values()) for (const fn of [...fns]) fn({ reset: true });
     // baseline (the table as it was when the workshop left step 2) is newer than the rest of
     // the protocol: undefined means this server does not keep one, null that there is none yet.
   }
@@ -70,9 +84,31 @@ export class Store {
 
   // applyEvent changes the state by one sequenced event. Unknown events are ignored: a newer
   // server may send events this page does not show yet.
-  applyEvent(name, data) {
+  applyEvent(name, data, by = '') {
     const s = this.state;
     if (!s || !data) return;
+    const keys = textKeys(s, name, data);
+    const before = keys.map((k) => textOf(s, k));
+    this.applyChange(name, data);
+    keys.forEach((k, i) => this.noteText(k, before[i], data, by));
+  }
+
+  // noteText moves the version of text k when the event changed it, as the server does,
+  // and tells the text's fields: the change as committed, or the splice from the old text
+  // to the new one.
+  noteText(k, old, data, by) {
+    const s = this.state;
+    const now = textOf(s, k);
+    const change = data.text && data.text.field === k ? data.text : null;
+    if (old === undefined || (old === now && !change)) return;
+    s.textVersions ||= {};
+    if (old !== now) s.textVersions[k] = (s.textVersions[k] || 0) + 1;
+    const info = { edit: change ? change.edit || [] : diff(old, now), version: s.textVersions[k] || 0, key: change?.key || '', by };
+    for (const fn of [...(this.textHooks.get(k) || [])]) fn(info);
+  }
+
+  applyChange(name, data) {
+    const s = this.state;
     switch (name) {
       case 'participant.joined':
       case 'participant.updated':
@@ -212,4 +248,40 @@ function baselineOf(actors) {
     out[a.id] = b;
   }
   return out;
+}
+
+// The free texts (PROTOCOL.md, text.edit) by key: "issue", "goal", "actor/{id}/{field}",
+// "criterion/{id}/text".
+export function textKey(target, id, field) {
+  return target === 'workshop' ? field : `${target}/${id}/${field}`;
+}
+
+// textKeys answers the keys of the texts an event may change (those that exist before it).
+function textKeys(s, name, data) {
+  switch (name) {
+    case 'workshop.updated':
+      return ['issue', 'goal'];
+    case 'actor.updated':
+    case 'actor.merged':
+      if (!data.actor || !s.actors.some((a) => a.id === data.actor.id)) return [];
+      return ['name', 'resources', 'replaceableBy', 'notes'].map((f) => textKey('actor', data.actor.id, f));
+    case 'criterion.updated':
+      if (!data.criterion || !s.criteria.some((c) => c.id === data.criterion.id)) return [];
+      return [textKey('criterion', data.criterion.id, 'text')];
+    default:
+      return [];
+  }
+}
+
+// textOf answers the text of key in s, or undefined when it has none.
+export function textOf(s, key) {
+  if (key === 'issue' || key === 'goal') return s[key] || '';
+  const [target, id, field] = key.split('/');
+  if (target === 'criterion') {
+    const c = s.criteria.find((x) => x.id === id);
+    return c ? c.text || '' : undefined;
+  }
+  const a = s.actors.find((x) => x.id === id);
+  if (!a) return undefined;
+  return (field === 'notes' ? a.followUp?.notes : a[field]) || '';
 }
