@@ -228,3 +228,59 @@ func (o op) shorten(n int) op {
 	}
 	return o
 }
+
+// Compose returns one edit that does a (against a text of n code points) and then b
+// (against the text a made). Both must Check against their texts.
+func Compose(a, b Edit, n int) Edit {
+	as, bs := toOps(a, n), toOps(b, n+a.Delta())
+	var out []op
+	i, j := 0, 0
+	take := func(ops []op, k *int) op {
+		if *k < len(ops) {
+			*k++
+			return ops[*k-1]
+		}
+		return op{}
+	}
+	x, y := take(as, &i), take(bs, &j)
+	for !x.empty() || !y.empty() {
+		switch {
+		case len(y.ins) > 0: // b inserts: it comes in whole
+			out = append(out, y)
+			y = take(bs, &j)
+			continue
+		case x.del > 0: // a deletes: b never saw it
+			out = append(out, x)
+			x = take(as, &i)
+			continue
+		case x.empty() || y.empty():
+			panic("session: compose of edits that do not follow each other")
+		}
+		xn := x.retain
+		if len(x.ins) > 0 {
+			xn = len(x.ins)
+		}
+		n := min(xn, y.retain+y.del)
+		if len(x.ins) > 0 {
+			if y.retain > 0 { // a's insert kept; deleted by b it is nothing
+				out = append(out, op{ins: x.ins[:n]})
+			}
+			if x.ins = x.ins[n:]; len(x.ins) == 0 {
+				x = take(as, &i)
+			}
+		} else {
+			if y.retain > 0 {
+				out = append(out, op{retain: n})
+			} else {
+				out = append(out, op{del: n})
+			}
+			if x.retain -= n; x.retain == 0 {
+				x = take(as, &i)
+			}
+		}
+		if y = y.shorten(n); y.empty() {
+			y = take(bs, &j)
+		}
+	}
+	return fromOps(out)
+}

@@ -305,3 +305,23 @@ func TestTransformConverges(t *testing.T) {
 		})
 	}
 }
+
+// Compose of two edits one after the other gives the text both give.
+func TestCompose(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	next := rune(0x4E00)
+	for range 3000 {
+		text := []rune("abcdefg"[:r.IntN(8)])
+		a := randomEdit(r, text, &next)
+		ta, err := a.Apply(string(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := randomEdit(r, []rune(ta), &next)
+		want, _ := b.Apply(ta)
+		c := session.Compose(a, b, len(text))
+		if got, err := c.Apply(string(text)); err != nil || got != want {
+			t.Fatalf("Compose(%+v, %+v) on %q = %+v: %q %v, want %q", a, b, string(text), c, got, err, want)
+		}
+	}
+}

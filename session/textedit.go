@@ -35,6 +35,9 @@ type TextChange struct {
 	Version int    `json:"version"`
 	Edit    Edit   `json:"edit"`
 	Key     string `json:"key,omitempty"`
+	// Prior is the key of the author's edit that this change holds too (text.edit's prior,
+	// when that edit had not come): it is committed, and a repeat of it changes nothing.
+	Prior string `json:"prior,omitempty"`
 }
 
 // loggedEdit is one committed change of a text: against a text of Len code points, it
@@ -43,6 +46,7 @@ type loggedEdit struct {
 	Version int
 	Len     int
 	Edit    Edit
+	Keys    []string // the keys of the ops it holds
 }
 
 // TextKey names one free text of a workshop: "issue", "goal", "actor/{id}/name",
@@ -109,6 +113,10 @@ func textEdit(s *State, c Caller, data []byte, _ Env) (Result, error) {
 		Base   *int   `json:"base"`
 		Key    string `json:"key"`
 		Edit   Edit   `json:"edit"`
+		Prior  *struct {
+			Key  string `json:"key"`
+			Edit Edit   `json:"edit"`
+		} `json:"prior"`
 	}
 	if err := decode(data, &d); err != nil {
 		return Result{}, err
@@ -139,7 +147,14 @@ func textEdit(s *State, c Caller, data []byte, _ Env) (Result, error) {
 	if !ok {
 		return Result{}, notFound("id", d.Target, d.ID)
 	}
-	edit, err := s.rebaseText(key, *d.Base, d.Edit, utf8.RuneCountInString(cur))
+	if d.Key != "" && s.committedKey(key, d.Key) != nil {
+		return Result{State: s}, nil // sent again after its answer was lost: made once
+	}
+	base, e, err := s.withPrior(key, *d.Base, d.Edit, d.Prior)
+	if err != nil {
+		return Result{}, err
+	}
+	edit, err := s.rebaseText(key, base, e, utf8.RuneCountInString(cur))
 	if err != nil {
 		return Result{}, err
 	}
@@ -160,7 +175,85 @@ func textEdit(s *State, c Caller, data []byte, _ Env) (Result, error) {
 		edit = Edit{}
 	}
 	change := &TextChange{Field: key, Version: version, Edit: edit, Key: d.Key}
+	if d.Prior != nil && base == *d.Base {
+		change.Prior = d.Prior.Key
+	}
 	return emit(s, textEvent(s, c, d.Target, d.ID, d.Field, text, change), "")
+}
+
+// committedKey answers the logged change of text key that holds the op of key k, or nil.
+func (s *State) committedKey(key, k string) *loggedEdit {
+	log := s.textLog[key]
+	for i := range log {
+		if slices.Contains(log[i].Keys, k) {
+			return &log[i]
+		}
+	}
+	return nil
+}
+
+// withPrior answers the base and edit to decide for a text.edit sent with prior: the
+// author's own edit before it, from the same base, whose answer it did not have (the page
+// went away). When the prior edit was committed as it was, right after base, the edit
+// follows it; when it was not committed, both go as one edit; when it was committed
+// after others' changes, the edit is stale (the author's page makes it again).
+func (s *State) withPrior(key string, base int, e Edit, prior *struct {
+	Key  string `json:"key"`
+	Edit Edit   `json:"edit"`
+}) (int, Edit, error) {
+	if prior == nil {
+		return base, e, nil
+	}
+	if prior.Key == "" || len(prior.Edit) == 0 {
+		return 0, nil, invalid("prior", "prior needs the key and the edit of the earlier op")
+	}
+	if l := s.committedKey(key, prior.Key); l != nil {
+		if l.Version != base+1 {
+			return 0, nil, &Error{Code: CodeStale, Field: "base", Message: fmt.Sprintf("the text is at version %d; make the change again against it", s.TextVersion(key))}
+		}
+		return base + 1, e, nil
+	}
+	n, err := s.lenAt(key, base)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := prior.Edit.Check(n); err != nil {
+		return 0, nil, invalid("prior", "%v", err)
+	}
+	if err := e.Check(n + prior.Edit.Delta()); err != nil {
+		return 0, nil, invalid("edit", "%v", err)
+	}
+	return base, Compose(prior.Edit, e, n), nil
+}
+
+// lenAt answers the length of text key at version base, as far as the log reaches.
+func (s *State) lenAt(key string, base int) (int, error) {
+	version := s.TextVersion(key)
+	if base == version {
+		cur, _ := s.textByKey(key)
+		return utf8.RuneCountInString(cur), nil
+	}
+	for _, l := range s.textLog[key] {
+		if l.Version == base+1 {
+			return l.Len, nil
+		}
+	}
+	if base < 0 || base > version {
+		return 0, invalid("base", "base %d is not a version of this text (it is at %d)", base, version)
+	}
+	return 0, &Error{Code: CodeStale, Field: "base", Message: fmt.Sprintf("the text is at version %d; make the change again against it", version)}
+}
+
+// textByKey answers the text of key in s.
+func (s *State) textByKey(key string) (string, bool) {
+	parts := strings.SplitN(key, "/", 3)
+	if len(parts) == 1 {
+		return s.text("workshop", "", key)
+	}
+	if len(parts) != 3 {
+		return "", false
+	}
+	return s.text(parts[0], parts[1], parts[2])
 }
 
 // textAllowed applies the rules of the absolute op: who may and the lock.
@@ -324,7 +417,11 @@ func (n *State) noteTexts(s *State, ev Event) {
 		}
 		v := n.TextVersions[k] + 1
 		n.TextVersions[k] = v
-		log := append(slices.Clip(n.textLog[k]), loggedEdit{Version: v, Len: utf8.RuneCountInString(before[k]), Edit: e})
+		entry := loggedEdit{Version: v, Len: utf8.RuneCountInString(before[k]), Edit: e}
+		if change != nil && change.Field == k {
+			entry.Keys = slices.DeleteFunc([]string{change.Key, change.Prior}, func(x string) bool { return x == "" })
+		}
+		log := append(slices.Clip(n.textLog[k]), entry)
 		if len(log) > TextLogSize {
 			log = slices.Clone(log[len(log)-TextLogSize:])
 		}

@@ -360,3 +360,51 @@ func criterionText(tb testing.TB, id string) func(*session.State) string {
 		return ""
 	}
 }
+
+// An edit sent again (its answer was lost with the connection) is made once; an edit sent
+// with its author's unanswered edit before it (prior: the page went away meanwhile) holds
+// that one when it did not come, follows it when it came as it was, and is stale when it
+// came after others' changes.
+func TestTextEditRepeatAndPrior(t *testing.T) {
+	s := fixture(t) // actor B's resources: "mensen"
+	ed := func(base int, key string, e session.Edit, prior map[string]any) string {
+		d := map[string]any{"target": "actor", "id": idActorB, "field": "resources", "base": base, "key": key, "edit": e}
+		if prior != nil {
+			d["prior"] = prior
+		}
+		return js(t, d)
+	}
+	res := func(s *session.State) string { return actor(t, s, idActorB).Resources }
+	k1 := session.Edit{{Pos: 0, Ins: "geld, "}}
+	once := applyOK(t, s, participant1, session.OpTextEdit, ed(0, "k1", k1, nil)).State
+	again := applyOK(t, once, participant1, session.OpTextEdit, ed(0, "k1", k1, nil))
+	if again.Event != nil || res(again.State) != "geld, mensen" {
+		t.Errorf("a repeat: event %v, resources %q", again.Event, res(again.State))
+	}
+
+	// k1 never came: k2 with prior k1 makes both; k1 coming late then changes nothing.
+	k2 := session.Edit{{Pos: 12, Ins: " en een zaal"}} // against "geld, mensen"
+	both := applyOK(t, s, participant1, session.OpTextEdit, ed(0, "k2", k2, map[string]any{"key": "k1", "edit": k1}))
+	if got := res(both.State); got != "geld, mensen en een zaal" {
+		t.Fatalf("prior not committed: %q", got)
+	}
+	if ch := both.Event.Data.(*session.ActorData).Text; ch.Prior != "k1" || ch.Key != "k2" {
+		t.Errorf("change %+v, want prior k1", ch)
+	}
+	late := applyOK(t, both.State, participant1, session.OpTextEdit, ed(0, "k1", k1, nil))
+	if late.Event != nil || res(late.State) != "geld, mensen en een zaal" {
+		t.Errorf("prior coming late: event %v, %q", late.Event, res(late.State))
+	}
+
+	// k1 came right after base: k2 follows it, k1 is not made twice.
+	after := applyOK(t, once, participant1, session.OpTextEdit, ed(0, "k2", k2, map[string]any{"key": "k1", "edit": k1}))
+	if got := res(after.State); got != "geld, mensen en een zaal" {
+		t.Errorf("prior committed: %q", got)
+	}
+
+	// k1 came after another's change: stale, nothing changes.
+	other := must(t, s, participant2, session.OpTextEdit, ed(0, "x", session.Edit{{Pos: 6, Ins: "!"}}, nil))
+	otherThenK1 := must(t, other, participant1, session.OpTextEdit, ed(0, "k1", k1, nil))
+	applyErr(t, otherThenK1, participant1, session.OpTextEdit, ed(0, "k2", k2, map[string]any{"key": "k1", "edit": k1}), session.CodeStale, "base")
+	applyErr(t, s, participant1, session.OpTextEdit, ed(0, "k2", k2, map[string]any{"key": "k1"}), session.CodeInvalid, "prior")
+}

@@ -112,9 +112,31 @@ export function bindText(el, opts) {
     if (inflight && ch.key === inflight.key) {
       known = apply(known, ch.edit);
       version = ch.version;
+      const uncertain = inflight.uncertain;
       inflight = null;
+      // After a flush that carried an earlier edit (prior), what the field shows is the truth.
+      if (uncertain) buffer = known === el.value ? [] : [diff(known, el.value)];
       if (settled()) state('saved');
       schedule();
+      return;
+    }
+    if (inflight && inflight.prior && ch.key === inflight.prior) {
+      // The earlier edit came after all: the server makes the rest after it, or answers stale.
+      known = apply(known, ch.edit);
+      version = ch.version;
+      inflight.prior = null;
+      inflight.uncertain = true;
+      return;
+    }
+    if (refused) {
+      // A refused text stays on screen, marked, until the shared text changes: then that shows.
+      buffer = [];
+      refused = false;
+      known = apply(known, ch.edit);
+      version = ch.version;
+      el.value = known;
+      shown = known;
+      state('');
       return;
     }
     // Another's change: it was committed first, so what this page has not had confirmed
@@ -219,14 +241,30 @@ export function bindText(el, opts) {
       el.disabled = !on;
     },
     // flush sends what is typed now: before the page goes away or the control closes. With
-    // an edit still unanswered the rest must wait for it (an edit is made against a version
-    // the page has heard); it goes with the answer, a few milliseconds later, unless the
-    // page is gone by then: what was typed in that time is not kept.
+    // an edit still unanswered, that one is taken back and goes again inside the new one
+    // (prior), which the server makes whether or not the first had come.
     flush() {
-      if (!buffer.length || inflight || refused) return;
+      if (!buffer.length || refused || known === null) return;
       clearTimeout(timer);
       timer = null;
-      send();
+      if (!inflight) {
+        send();
+        return;
+      }
+      if (inflight.prior || inflight.uncertain) return; // one such flush at a time
+      const n = codePoints(known);
+      const m = n + delta(inflight.edit);
+      let rest = buffer[0];
+      for (const b of buffer.slice(1)) rest = compose(rest, b, m);
+      buffer = [];
+      conn.cancel(inflight.ref);
+      const k = randomKey();
+      const data = { target, field, base: version, key: k, edit: rest, prior: { key: inflight.key, edit: inflight.edit } };
+      if (target !== 'workshop') data.id = id;
+      const p = conn.op('text.edit', data);
+      inflight = { edit: compose(inflight.edit, rest, n), key: k, ref: p.ref, prior: inflight.key };
+      lastSend = Date.now();
+      p.catch((err) => refusedEdit(k, err));
     },
     pending: () => !settled(),
   };
