@@ -187,20 +187,23 @@ export function projectorArena(store) {
         legend.replaceChildren(...(n > 0 ? [heatLegend(n)] : []));
       }
       legend.hidden = actors.length === 0 || n === 0;
-      const cell = (a, field, cls, value) => {
+      // A value cell: the agreed value with the range of the estimates beside it on one line,
+      // and under it what may replace the actor (its first line): a row stays two lines high.
+      const cell = (a, field, cls, value, below) => {
         const e = est.get(a.id);
         const stat = e?.n ? e[field] : null;
         const bar = stat ? spreadBar(stat, e.n, { showN: false, compact: true }) : null;
         const level = heatLevel(stat);
-        return h('td', { class: [...cls, level !== null && `heat heat-${level}`, isSplit(stat) && 'split'] }, h('div', { class: 'value' }, value), bar);
+        return h('td', { class: [...cls, level !== null && `heat heat-${level}`, isSplit(stat) && 'split'] },
+          h('div', { class: 'value-line' }, h('span', { class: 'value' }, value), bar), below);
       };
       // Nothing here takes input, so rebuilding the rows is simplest and always right.
       body.replaceChildren(...actors.map((a) => h('tr', { dataset: { id: a.id, category: a.category || 'none' } },
-        h('td', { class: 'actor-name' }, a.name),
+        h('td', { class: 'actor-name' }, h('div', { class: 'clamp' }, a.name)),
         h('td', { class: 'col-cat' }, a.category ? h('span', { class: `chip cat-${a.category}`, title: categoryLabel(a.category) }, tp(`cat.${a.category}`)) : ''),
-        h('td', { class: 'col-resources long-text' }, a.resources),
+        h('td', { class: 'col-resources long-text' }, h('div', { class: 'clamp' }, a.resources)),
         cell(a, 'importance', ['col-num', 'col-imp'], a.importance ? String(a.importance) : ''),
-        cell(a, 'replaceability', ['col-replace'], [degreeLabel(a.replaceability), a.replaceableBy && h('span', { class: 'by' }, ` (${a.replaceableBy})`)]),
+        cell(a, 'replaceability', ['col-replace'], degreeLabel(a.replaceability), a.replaceableBy && h('div', { class: 'by' }, `(${a.replaceableBy})`)),
         cell(a, 'dependency', ['col-dep'], degreeLabel(a.dependency)),
         h('td', { class: 'col-num rank' }, a.rank ? String(a.rank) : ''))));
     },
