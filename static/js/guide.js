@@ -7,9 +7,15 @@
 // i18n-guide.js; this module adds its own stylesheet, so no page has to link it.
 import { h, setText } from './dom.js';
 import { tg } from './i18n-guide.js';
+import { brokenWord } from './fit.js';
 
 const STYLE = '/static/css/guide.css';
 const STEPS = 6;
+// The projector's guide grows its type into the room the step's text leaves, up to GROW_MAX
+// (1.6vw is 30.7 px at 1920 wide: 1.4 is 43 px), and shrinks it down to SHRINK_MIN on a screen
+// where it would not fit (24.6 px at 1920 wide; at 1920x1080 every step fits at 1 or more).
+const GROW_MAX = 1.4;
+const SHRINK_MIN = 0.8;
 
 /**
  * PLAN holds, per step, how many lines "how to go about it" has and which of the method's
@@ -101,6 +107,10 @@ export function guideView(store) {
   addStyle();
   const el = h('div', { class: 'guide-view', id: 'guide-view' });
   let shown = 0;
+  // Refit whenever the view's box changes (the stylesheet arriving, a resize); the type's
+  // scale does not change the box, so this never loops.
+  const watch = new ResizeObserver(() => fitGuide(el));
+  watch.observe(el);
   return {
     el,
     update() {
@@ -109,8 +119,29 @@ export function guideView(store) {
       shown = n;
       el.dataset.step = String(n);
       el.replaceChildren(h('h2', { class: 'guide-kicker' }, tg('ui.label')), ...stepContent(n, 'h3'));
+      fitGuide(el);
     },
   };
+}
+
+// fitGuide sets the largest type scale (--guide-fit) in SHRINK_MIN..GROW_MAX at which the view
+// overflows neither way and breaks no word; a view not laid out yet is left alone.
+function fitGuide(el) {
+  if (!el.isConnected || !el.clientHeight) return;
+  const fits = (scale) => {
+    el.style.setProperty('--guide-fit', scale.toFixed(3));
+    return el.scrollHeight <= el.clientHeight + 1 && el.scrollWidth <= el.clientWidth + 1 && brokenWord(el) === null;
+  };
+  let lo = SHRINK_MIN;
+  let hi = GROW_MAX;
+  if (fits(hi)) return;
+  if (!fits(lo)) return;
+  for (let i = 0; i < 7 && hi - lo > 0.01; i++) {
+    const mid = (lo + hi) / 2;
+    if (fits(mid)) lo = mid;
+    else hi = mid;
+  }
+  fits(lo);
 }
 
 /**
