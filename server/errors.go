@@ -27,7 +27,7 @@ func httpStatus(code string) int {
 		return http.StatusForbidden
 	case session.CodeNotFound:
 		return http.StatusNotFound
-	case session.CodeLocked, session.CodeClosed, session.CodeBudget:
+	case session.CodeLocked, session.CodeClosed, session.CodeBudget, session.CodeStale:
 		return http.StatusConflict
 	case codeTooLarge:
 		return http.StatusRequestEntityTooLarge

@@ -43,6 +43,8 @@ type (
 		Issue  string `json:"issue"`
 		Goal   string `json:"goal"`
 		Locale string `json:"locale"`
+		// Text is the committed change of a text.edit (TextChange), absent otherwise.
+		Text *TextChange `json:"text,omitempty"`
 	}
 	StepData struct {
 		Step int `json:"step"`
@@ -57,7 +59,8 @@ type (
 		Timer *Timer `json:"timer"`
 	}
 	ActorData struct {
-		Actor *Actor `json:"actor"`
+		Actor *Actor      `json:"actor"`
+		Text  *TextChange `json:"text,omitempty"`
 	}
 	IDData struct {
 		ID string `json:"id"`
@@ -71,7 +74,8 @@ type (
 		Ranks map[string]int `json:"ranks"`
 	}
 	CriterionData struct {
-		Criterion *Criterion `json:"criterion"`
+		Criterion *Criterion  `json:"criterion"`
+		Text      *TextChange `json:"text,omitempty"`
 	}
 	RoundData struct {
 		Round *Round `json:"round"`
@@ -140,6 +144,7 @@ func DecodeEvent(name, by string, data []byte) (Event, error) {
 // trusts ev: Apply has validated it, or it comes from the log that Apply wrote.
 func ApplyEvent(s *State, ev Event) (*State, error) {
 	n := s.shallow()
+	n.noteTexts(s, ev)
 	switch d := ev.Data.(type) {
 	case *WorkshopData:
 		n.Title, n.Issue, n.Goal, n.Locale = d.Title, d.Issue, d.Goal, d.Locale

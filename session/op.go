@@ -92,6 +92,10 @@ var ops = map[string]opSpec{
 	OpProjectorSet:      {facilitatorOnly: true, apply: projectorSet},
 }
 
+// text.edit follows the rules of the op that sets its text (textAllowed); registered
+// here, after ops exists, since it reads ops.
+func init() { ops[OpTextEdit] = opSpec{apply: textEdit} }
+
 // KnownOp reports whether name is an op that Apply handles.
 func KnownOp(name string) bool { _, ok := ops[name]; return ok }
 

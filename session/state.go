@@ -37,6 +37,13 @@ type State struct {
 	// view; also when absent), ProjectorMap, ProjectorBoth or ProjectorGuide. An extension of
 	// PROTOCOL.md, set by projector.set.
 	Projector string `json:"projector,omitempty"`
+	// TextVersions is the version of each free text that has changed, by TextKey: a
+	// text.edit names the version it was typed against. An extension of PROTOCOL.md.
+	TextVersions map[string]int `json:"textVersions,omitempty"`
+	// textLog holds the last TextLogSize committed changes of each text, to transform
+	// a late text.edit against. It is not stored: a state read back starts without it,
+	// and an edit older than its version is refused as stale.
+	textLog map[string][]loggedEdit
 }
 
 // Actor is one row of the arena analysis.
