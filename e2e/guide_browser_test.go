@@ -125,7 +125,7 @@ const measureGuideJS = `((n, lang) => {
 // TestGuideProjector: the projector's "uitleg" view at each step in Dutch and English at
 // 1920x1080 shows that step's guidance in type the back of the room reads (>= 28 px for
 // every text), on one screen (inside the stage and the viewport), with no word broken; axe
-// finds nothing on it.
+// finds nothing on it. A 4:3 projector at 1024x768 holds every step on one screen too.
 func TestGuideProjector(t *testing.T) {
 	src := axeSource(t)
 	r := newStepsRoom(t, "Samen tegen kinderarmoede in de Brugse Poort", 3*time.Minute)
@@ -170,7 +170,28 @@ func TestGuideProjector(t *testing.T) {
 			}
 		}
 	}
-	checkClean(t, pr)
+
+	// A 4:3 projector at 1024x768: the same steps on one screen, no word broken, the type
+	// at least the 1.6vw the guide starts from less its shrink floor (0.8: 13.1 px).
+	small := r.projector(viewport{1024, 768, false})
+	loadGuideDicts(small)
+	for step := 1; step <= 6; step++ {
+		fo.op("step.set", map[string]any{"step": step})
+		when := fmt.Sprintf("1024x768 step %d", step)
+		small.waitFor(when, fmt.Sprintf(`document.querySelector('.present-stage[data-view="guide"][data-settled="true"] #guide-view[data-step="%d"]')`, step))
+		m := eval[guideMeasure](small, fmt.Sprintf(`%s(%d, 'nl')`, measureGuideJS, step))
+		t.Logf("projector %s: text >= %.1f px", when, m.Min)
+		if m.Min < 13 {
+			t.Errorf("projector %s: text at %.1f px", when, m.Min)
+		}
+		for _, s := range append(m.Outside, m.Missing...) {
+			t.Errorf("projector %s: %s", when, s)
+		}
+		for _, w := range m.Broken {
+			t.Errorf("projector %s: the word %q is broken over two lines", when, w)
+		}
+	}
+	checkClean(t, pr, small)
 }
 
 // TestGuideConsoleAndPhone: the console's help is a header button, closed at first (so the
