@@ -120,7 +120,7 @@ func TestBrowserWorkshopFlow(t *testing.T) {
 	// 3. The projector shows the exact text, live, as text.
 	// Wait for the row, not for the right text, so that a name rendered as markup fails
 	// at once with what the cell holds instead of at the step's timeout.
-	actorCell := `document.querySelector('#arena-table tbody td.actor-name')`
+	actorCell := `document.querySelector('#arena-table tbody td.actor-name .clamp')` // the projector clamps a long name to two lines
 	pr.waitFor("the actor's row on the projector", actorCell)
 	checkNoMarkup(t, pr, actorCell)
 	checkProjectorFits(t, pr, "with the actor")

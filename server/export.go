@@ -24,6 +24,10 @@ type export struct {
 	Workshop   *session.State                      `json:"workshop"`
 	Rounds     []exportRound                       `json:"rounds"`
 	Estimates  map[string]session.EstimatesMessage `json:"estimates"`
+	// Placements is step 3, one an actor in the state's order (report_changes.go).
+	Placements []exportPlacement `json:"placements"`
+	// Changes is step 6, what changed since step 2: null without a baseline.
+	Changes []exportChange `json:"changes"`
 }
 
 // exportRound is a round with, when it was not anonymous, who voted for what.
@@ -112,6 +116,7 @@ func (s *server) exportWorkshop(c echo.Context) error {
 		}
 		x.Estimates[a] = session.Aggregate(a, es)
 	}
+	x.Placements, x.Changes = placementsOf(st, est), changesOf(st)
 
 	name := "arena-" + st.Code
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+name+"."+format+`"`)
@@ -159,8 +164,10 @@ func exportCSV(x export, names map[string]string, rt reportText) []byte {
 			header = append(header, fmt.Sprintf(rt.csvVotes, i+1))
 		}
 	}
+	header = append(header, rt.csvPlacement...)
+	header = append(header, rt.csvChange)
 	rows := [][]string{header}
-	for _, a := range x.Workshop.Actors {
+	for i, a := range x.Workshop.Actors {
 		f := a.FollowUp
 		sel := rt.no
 		if a.Selected {
@@ -177,8 +184,10 @@ func exportCSV(x export, names map[string]string, rt reportText) []byte {
 				row = append(row, "")
 			}
 		}
-		rows = append(rows, row)
+		row = append(row, placementCells(x.Placements[i], rt)...)
+		rows = append(rows, append(row, ""))
 	}
+	rows = csvChanges(rows, x, rt)
 	var b bytes.Buffer
 	b.WriteString("\ufeff")
 	for _, row := range rows {
@@ -261,6 +270,7 @@ func exportMarkdown(x export, names map[string]string, rt reportText) []byte {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", md(a.Name, true), rt.label(a.Category), md(a.Resources, true),
 			itoa0(a.Importance), repl, rt.label(a.Dependency), itoa0(a.Rank), rt.label(a.Form), sel)
 	}
+	markdownPlacements(&b, x, rt)
 	if len(st.Criteria) > 0 {
 		fmt.Fprintf(&b, "\n## %s\n\n", rt.criteria)
 		for _, c := range st.Criteria {
@@ -303,5 +313,6 @@ func exportMarkdown(x export, names map[string]string, rt reportText) []byte {
 				rt.label(f.Status), rt.flag(f.AssessmentRight), rt.label(f.Interest), rt.label(f.Willingness), md(f.Notes, true))
 		}
 	}
+	markdownChanges(&b, x, rt)
 	return []byte(b.String())
 }

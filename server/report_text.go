@@ -18,6 +18,13 @@ type reportText struct {
 	csvSep                                                                byte
 	yes, no, removedParticipant                                           string
 	labels                                                                map[string]string // code -> word
+	// Step 3 and step 6 (report_changes.go).
+	forms, formsNote, placementCols    string
+	csvPlacement                       []string
+	changes, noChanges, added, removed string
+	csvChange                          string
+	mergedInto                         string            // a format with the name of the actor merged into
+	fields                             map[string]string // compared field -> its column's name
 }
 
 var reportTexts = map[string]reportText{
@@ -32,6 +39,14 @@ var reportTexts = map[string]reportText{
 			"organisatiebelang", "handelingsbereidheid", "notities"},
 		csvVotes: "stemmen ronde %d", csvSep: ';',
 		yes: "ja", no: "nee", removedParticipant: "verwijderde deelnemer",
+		forms:         "Vormen van samenwerking",
+		formsNote:     "Plaats op de schaal van 0 tot 100: overleg onder 25, ad hoc onder 50, netwerk onder 75, fusie vanaf 75; ieders plaats is het gemiddelde van de zes dimensies.",
+		placementCols: "| actor | plaatsingen | gemiddeld | laagst | hoogst | volgens de plaatsingen | afgesproken vorm |",
+		csvPlacement:  []string{"plaatsingen", "plaats gemiddeld (0-100)", "plaats laagst", "plaats hoogst", "vorm volgens de plaatsingen"},
+		changes:       "Wat veranderde sinds stap 2", noChanges: "Niets veranderde sinds stap 2.",
+		csvChange: "sinds stap 2", added: "toegevoegd", removed: "verwijderd", mergedInto: "samengevoegd met %s",
+		fields: map[string]string{"name": "naam", "category": "soort actor", "importance": "belangrijkheid", "replaceability": "vervangbaarheid",
+			"replaceableBy": "vervangbaar door", "dependency": "afhankelijkheid", "rank": "rangorde"},
 		labels: map[string]string{
 			"core": "kernactor", "peripheral": "randactor", "context": "contextactor", "anchoring": "verankeringsactor",
 			"large": "groot", "ratherLarge": "eerder groot", "ratherSmall": "eerder klein", "small": "klein",
@@ -53,6 +68,14 @@ var reportTexts = map[string]reportText{
 			"organisational interest", "willingness to act", "notes"},
 		csvVotes: "votes round %d", csvSep: ',',
 		yes: "yes", no: "no", removedParticipant: "removed participant",
+		forms:         "Forms of collaboration",
+		formsNote:     "Place on the scale from 0 to 100: consultation below 25, ad hoc below 50, network below 75, merger from 75; each one's place is the mean of the six dimensions.",
+		placementCols: "| actor | placements | mean | lowest | highest | by the placements | agreed form |",
+		csvPlacement:  []string{"placements", "place mean (0-100)", "place lowest", "place highest", "form by the placements"},
+		changes:       "What changed since step 2", noChanges: "Nothing changed since step 2.",
+		csvChange: "since step 2", added: "added", removed: "removed", mergedInto: "merged into %s",
+		fields: map[string]string{"name": "name", "category": "kind of actor", "importance": "importance", "replaceability": "replaceability",
+			"replaceableBy": "replaceable by", "dependency": "dependency", "rank": "rank"},
 		labels: map[string]string{
 			"core": "core actor", "peripheral": "peripheral actor", "context": "context actor", "anchoring": "anchoring actor",
 			"large": "large", "ratherLarge": "rather large", "ratherSmall": "rather small", "small": "small",

@@ -18,6 +18,7 @@ import { facilitatorTools } from './controls.js';
 import { exportBox } from './export.js';
 import { participantsPanel } from './people.js';
 import { progressSlot } from './progress.js';
+import { helpPanel } from './guide.js';
 
 const STEPS = 6;
 const root = document.getElementById('app');
@@ -91,6 +92,7 @@ function consoleView({ store, conn, status }, summary, saved) {
   let tools = null;
   let nav = null;
   let progress = null;
+  let help = null;
   const stage = stepSwitcher((n) => {
     if (n === 1) return workshopEditor(store, conn);
     if (n === 2) return consoleArena(store, conn);
@@ -114,6 +116,7 @@ function consoleView({ store, conn, status }, summary, saved) {
     tools.update();
     people.update();
     progress.update(s.step);
+    help.update();
     stage.update(s.step);
   }
 
@@ -127,6 +130,7 @@ function consoleView({ store, conn, status }, summary, saved) {
       tools = facilitatorTools(store, conn);
       nav = stepNav(conn);
       progress = progressSlot(store, { names: true });
+      help = helpPanel(store, { place: 'console', conn });
       setText(title, summary.title);
       const base = location.origin;
       const deviceLink = `${base}${links.facilitate(code)}#token=${encodeURIComponent(saved.get('facilitatorToken') || '')}`;
@@ -134,6 +138,7 @@ function consoleView({ store, conn, status }, summary, saved) {
         h('header', { class: 'fac-head' },
           h('div', { class: 'head-text' }, h('span', { class: 'brand' }, t('fac.console')), title),
           h('div', { class: 'head-side' },
+            help.el,
             h('a', { class: 'btn btn-small', href: links.present(code), target: '_blank', rel: 'noopener' }, t('fac.projector')),
             status.el, langToggle())),
         h('div', { class: 'fac-layout' },

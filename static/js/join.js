@@ -13,6 +13,7 @@ import { phoneVote } from './vote.js';
 import { followupCards } from './followup.js';
 import { countdown } from './timer.js';
 import { youBox } from './people.js';
+import { helpPanel } from './guide.js';
 const root = document.getElementById('app');
 
 main();
@@ -60,6 +61,7 @@ function phoneView({ store, conn, status }, summary, saved) {
   const you = youBox(store, conn);
   const mine = myEstimates(saved, store);
   let timer = null; // built by rebuild(), again for each language
+  let help = null;
 
   const stage = stepSwitcher((n) => {
     if (n === 1) return issueView(store);
@@ -84,6 +86,7 @@ function phoneView({ store, conn, status }, summary, saved) {
     setText(step, stepLabel(s.step));
     you.update();
     timer.update();
+    help.update();
     stage.update(s.step);
   }
 
@@ -94,12 +97,14 @@ function phoneView({ store, conn, status }, summary, saved) {
       setText(title, summary.title);
       you.reset();
       timer = countdown(store);
+      help = helpPanel(store, { place: 'phone' });
       stage.reset();
       replace(root,
         h('header', { class: 'phone-head' },
           h('div', { class: 'topline' }, h('span', { class: 'brand' }, 'Arena'), status.el, langToggle()),
           title,
           h('div', { class: 'step-row' }, step, timer.el),
+          help.el,
           you.el),
         main);
       render();
