@@ -288,7 +288,7 @@ func TestTextEditConverges(t *testing.T) {
 					rs := []rune(c.local(t))
 					e := randomEdit(r, rs, &next)
 					for _, sp := range e {
-						for _, x := range []rune(sp.Ins) {
+						for _, x := range sp.Ins {
 							typed[x] = true
 						}
 						for _, x := range rs[sp.Pos : sp.Pos+sp.Del] {
