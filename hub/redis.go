@@ -72,8 +72,6 @@ type Redis struct {
 	isClosed bool
 	inflight sync.WaitGroup // Updates and their leaders' commits, waited for by Close
 
-	health *redisHealth // redis_health.go
-
 	kick   chan *replica // replicas that need a catch-up
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -142,10 +140,6 @@ func OpenRedis(ctx context.Context, o RedisOptions) (*Redis, error) {
 	opt.DialTimeout = time.Second
 	opt.ReadTimeout = redisOpTimeout
 	opt.WriteTimeout = redisOpTimeout
-	// A call's context deadline bounds its socket read and write too (go-redis passes
-	// context.Background() to the socket without this), so a frozen Redis cannot hold a
-	// call past the deadline its caller chose.
-	opt.ContextTimeoutEnabled = true
 	if o.ClientName != "" {
 		opt.ClientName = o.ClientName
 	}
@@ -172,16 +166,14 @@ func OpenRedis(ctx context.Context, o RedisOptions) (*Redis, error) {
 		reps:    map[string]*replica{},
 		kick:    make(chan *replica, 1024),
 		closed:  make(chan struct{}),
-		health:  newRedisHealth(),
 	}
 	e.ps = rdb.Subscribe(ctx) // no channels yet; Watch adds them
 	rctx, rcancel := context.WithCancel(context.Background())
 	e.cancel = rcancel
-	e.wg.Add(4)
+	e.wg.Add(3)
 	go e.receive(rctx)
 	go e.catcher(rctx)
 	go e.checker(rctx)
-	go e.watchHealth(rctx)
 	return e, nil
 }
 
@@ -242,9 +234,6 @@ func (e *Redis) Create(ctx context.Context, m Meta, st *session.State) error {
 
 // Resolve finds a workshop by its code.
 func (e *Redis) Resolve(ctx context.Context, code string) (Meta, error) {
-	if e.health.isDown() {
-		return Meta{}, unavailable("resolve", errRedisDown)
-	}
 	id, err := e.rdb.Get(ctx, e.kCode(code)).Result()
 	if errors.Is(err, redis.Nil) {
 		return Meta{}, fmt.Errorf("hub: resolve %s: %w", code, ErrNotFound)
@@ -609,9 +598,6 @@ func (e *Redis) Update(ctx context.Context, id string, fn func(*session.State) (
 	e.inflight.Add(1)
 	e.closeMu.RUnlock()
 	defer e.inflight.Done()
-	if e.health.isDown() {
-		return nil, unavailable("update", errRedisDown)
-	}
 	r, err := e.acquire(ctx, id)
 	if err != nil {
 		return nil, err
@@ -624,32 +610,13 @@ func (e *Redis) Update(ctx context.Context, id string, fn func(*session.State) (
 	r.committing = true
 	r.qmu.Unlock()
 	if lead {
-		// The batch commits on its own goroutine, so that this caller can stop waiting when
-		// Redis is found down (a frozen Redis holds the script call for its whole deadline:
-		// a deadline, not a cancel, bounds a socket read). Its commit may still land; the
-		// client, told unavailable, sends the op again, and ops are idempotent.
-		e.mu.Lock()
-		r.refs++
-		e.mu.Unlock()
-		e.inflight.Add(1)
-		go func() {
-			defer e.inflight.Done()
-			defer e.release(r)
-			e.commitAll(r)
-		}()
+		e.commitAll(r)
 	}
 	select {
 	case <-req.done:
 		return req.res, req.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
-	case <-e.health.ctx().Done():
-		select {
-		case <-req.done: // decided meanwhile
-			return req.res, req.err
-		default:
-		}
-		return nil, unavailable("update", errRedisDown)
 	}
 }
 
@@ -895,9 +862,6 @@ func (e *Redis) Ping(ctx context.Context) error {
 	case <-e.closed:
 		return ErrClosed
 	default:
-	}
-	if e.health.isDown() {
-		return unavailable("ping", errRedisDown)
 	}
 	if err := e.rdb.Ping(ctx).Err(); err != nil {
 		return unavailable("ping", err)

@@ -65,12 +65,6 @@ func rulesOf(rd *session.Round) rules {
 // cas runs decide on the stored value of field in key and stores the result, again
 // when another writer came between.
 func (e *Redis) cas(ctx context.Context, key, closedKey, round string, rl rules, field string, decide func(raw string) (string, error)) error {
-	if e.health.isDown() {
-		return unavailable("ballot or estimate", errRedisDown)
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	defer context.AfterFunc(e.health.ctx(), cancel)() // Redis found down: stop waiting
 	for range maxConflicts {
 		raw, err := e.rdb.HGet(ctx, key, field).Result()
 		if err != nil && !errors.Is(err, redis.Nil) {

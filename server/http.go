@@ -32,7 +32,7 @@ const (
 	// maxBody bounds an API request body; the largest legitimate one is a title.
 	maxBody = "16K"
 	// readyTimeout bounds the store check of /readyz.
-	readyTimeout = 400 * time.Millisecond // a balancer's probe has its answer well within a second
+	readyTimeout = 2 * time.Second
 )
 
 // csp keeps the pages to their own scripts: no inline script, nothing from elsewhere, so

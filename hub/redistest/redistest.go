@@ -106,9 +106,6 @@ func StartServer(tb testing.TB, port, dir string) *Server {
 // URL is the server's address for REDIS_URL or --redis-url.
 func (s *Server) URL() string { return "redis://127.0.0.1:" + s.Port }
 
-// Pid is the server's process id (to stop it with SIGSTOP, as a frozen Redis).
-func (s *Server) Pid() int { return s.cmd.Process.Pid }
-
 // Kill stops the server at once (SIGKILL), as a crash would.
 func (s *Server) Kill() {
 	if s.cmd.ProcessState == nil {
