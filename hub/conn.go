@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"golang.org/x/time/rate"
 )
 
 const (
@@ -55,7 +56,7 @@ const StatusSlowConsumer = websocket.StatusPolicyViolation
 type Conn struct {
 	ws      *websocket.Conn
 	from    uint64 // the welcome's seq: events up to it are in the welcome already
-	limiter limiter
+	limiter *rate.Limiter
 
 	idx     int                  // in room.list, under the room's mu; -1 when not in it
 	joined  atomic.Pointer[room] // set by join, under the room's mu; read it with home
@@ -400,40 +401,16 @@ func (c *Conn) Close(code websocket.StatusCode, reason string) {
 	})
 }
 
-// limiter is a token bucket: PROTOCOL.md allows 20 ops a second on average, bursts of 40.
-type limiter struct {
-	mu     sync.Mutex
-	tokens float64
-	last   time.Time
-}
-
+// PROTOCOL.md allows 20 ops a second on average, bursts of 40.
 const (
 	opRate  = 20
 	opBurst = 40
 )
 
-func newLimiter() limiter { return limiter{tokens: opBurst} }
-
-// Allow takes one token if there is one.
-func (l *limiter) Allow(now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if !l.last.IsZero() {
-		l.tokens += now.Sub(l.last).Seconds() * opRate
-		if l.tokens > opBurst {
-			l.tokens = opBurst
-		}
-	}
-	l.last = now
-	if l.tokens < 1 {
-		return false
-	}
-	l.tokens--
-	return true
-}
+func newLimiter() *rate.Limiter { return rate.NewLimiter(opRate, opBurst) }
 
 // AllowOp reports whether the connection may send one more op now.
-func (c *Conn) AllowOp(now time.Time) bool { return c.limiter.Allow(now) }
+func (c *Conn) AllowOp(now time.Time) bool { return c.limiter.AllowN(now, 1) }
 
 // Send queues one encoded message to this connection alone.
 func (c *Conn) Send(msg []byte) { c.enqueue(msg) }

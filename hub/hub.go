@@ -198,17 +198,8 @@ func (h *Hub) dropRoom(r *room) {
 	}
 }
 
-const codeAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-
-// NewCode returns a random join code of 6 characters from codeAlphabet.
-func NewCode() string {
-	b := make([]byte, 6)
-	rand.Read(b)
-	for i := range b {
-		b[i] = codeAlphabet[int(b[i])%len(codeAlphabet)] // 256 is a multiple of 32: no bias
-	}
-	return string(b)
-}
+// NewCode returns a random join code (session.NewCode).
+func NewCode() string { return session.NewCode() }
 
 // NewToken returns a secret token for a participant or facilitator.
 func NewToken() string {

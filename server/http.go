@@ -142,27 +142,8 @@ func (s *server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// canonicalCode accepts a code in any case, with spaces or dashes, and returns its
-// upper-case form, or false when it cannot be a code.
-func canonicalCode(raw string) (string, bool) {
-	var b strings.Builder
-	for _, r := range raw {
-		switch {
-		case r == ' ' || r == '-':
-			continue
-		case r >= 'a' && r <= 'z':
-			r -= 'a' - 'A'
-		}
-		if !strings.ContainsRune("23456789ABCDEFGHJKLMNPQRSTUVWXYZ", r) {
-			return "", false
-		}
-		b.WriteRune(r)
-	}
-	if b.Len() != 6 {
-		return "", false
-	}
-	return b.String(), true
-}
+// canonicalCode is session.CanonicalCode.
+func canonicalCode(raw string) (string, bool) { return session.CanonicalCode(raw) }
 
 // resolve finds the workshop of the :code parameter or answers 404; a client address
 // that looked up too many codes that do not exist answers 429 with Retry-After
