@@ -152,7 +152,7 @@ func mustJSON(tb testing.TB, v any) []byte {
 
 // wireMessages returns every server-to-client message kind (and the live notices
 // between instances), built by the code that builds them where it can be called alone.
-func wireMessages(t *testing.T) map[string][]byte {
+func wireMessages(t testing.TB) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
 	names := slices.Sorted(func(yield func(string) bool) {
